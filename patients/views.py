@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def patient_list(request):
+    return render(request, "patients/patient_list.html", {})

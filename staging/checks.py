@@ -1,0 +1,1 @@
+"""Django system checks for the staging engine (filled in with the catalogue)."""
