@@ -1,0 +1,381 @@
+"""Clinics, patients, their depressive episodes and every treatment given in them.
+
+Ranges and invariants live in the database (CheckConstraint / UniqueConstraint) as well as in
+the forms: a bulk import, the admin or a bug in a view cannot store a trial the staging rules
+would reject. Rule numbers refer to ../shared/clinical-rules.md.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from staging import inputs as vocabulary
+from staging.severity import SCALE_RANGES
+
+
+def _choices(values, labels=None):
+    labels = labels or {}
+    return [(value, labels.get(value, value.replace("_", " ").capitalize())) for value in values]
+
+
+SEVERITY_CHOICES = _choices(vocabulary.SEVERITIES, {"severe_psychotic": "Severe with psychotic features"})
+IMPAIRMENT_CHOICES = _choices(vocabulary.FUNCTIONAL_IMPAIRMENTS)
+COMORBIDITY_CHOICES = _choices(
+    vocabulary.COMORBIDITIES,
+    {"adhd": "ADHD", "ptsd": "PTSD", "ocd": "OCD", "personality_disorder": "Personality disorder"},
+)
+OUTCOME_CHOICES = _choices(vocabulary.OUTCOMES)
+PLACEMENT_CHOICES = _choices(vocabulary.ELECTRODE_PLACEMENTS)
+OTHER_COURSE_CHOICES = _choices(
+    vocabulary.OTHER_COURSE_KINDS, {"rtms": "rTMS", "vns": "VNS", "esketamine": "Esketamine"}
+)
+DRUG_CLASS_CHOICES = [(value, value) for value in vocabulary.DRUG_CLASSES]
+SCREENING_STATUS_CHOICES = _choices(vocabulary.SCREENING_STATUSES)
+SCREENING_LABELS = {
+    "bipolar_spectrum": "Bipolar spectrum",
+    "thyroid_function": "Thyroid function",
+    "vitamin_b12": "Vitamin B12",
+    "vitamin_d": "Vitamin D",
+    "sleep_apnoea": "Sleep apnoea",
+    "substance_use": "Substance use",
+    "adhd": "ADHD",
+    "ptsd": "PTSD",
+    "drug_interactions": "Drug interactions",
+}
+SCALE_CHOICES = [(scale, scale) for scale in vocabulary.SCALES]
+LABEL_CHOICES = [
+    ("remission", "Remission"),
+    ("responding", "Responding"),
+    ("trd", "TRD"),
+    ("prd", "PRD"),
+    ("single_failure", "Single failure"),
+    ("not_staged", "Not staged"),
+]
+MSM_CATEGORY_CHOICES = [("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe")]
+THASE_RUSH_CHOICES = [(0, "0"), (1, "I"), (2, "II"), (3, "III"), (4, "IV"), (5, "V")]
+
+
+def _in(field: str, choices) -> Q:
+    return Q(**{f"{field}__in": [value for value, _ in choices]})
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, help_text="Short name used on the command line.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in one clinic: what they may see and do there."""
+
+    CLINICIAN = "clinician"
+    CLINIC_ADMIN = "clinic_admin"
+    ROLE_CHOICES = [(CLINICIAN, "Clinician"), (CLINIC_ADMIN, "Clinic admin")]
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES, default=CLINICIAN)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["clinician", "clinic_admin"]), name="membership_role_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.clinic})"
+
+
+class Patient(models.Model):
+    SEX_CHOICES = [("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not recorded")]
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    record_number = models.CharField(max_length=40, help_text="The clinic's own record number.")
+    name = models.CharField(max_length=200)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=SEX_CHOICES, default="unknown")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    # The current staging, copied from `current_snapshot` so that lists filter and sort on one
+    # table and never recompute per row. Written only by patients.services.restage.
+    current_snapshot = models.ForeignKey(
+        "StagingSnapshot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    thase_rush_stage = models.PositiveSmallIntegerField(null=True, blank=True, choices=THASE_RUSH_CHOICES)
+    msm_total = models.PositiveSmallIntegerField(null=True, blank=True)
+    msm_category = models.CharField(max_length=10, blank=True, choices=MSM_CATEGORY_CHOICES)
+    mgh_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    label = models.CharField(max_length=20, blank=True, choices=LABEL_CHOICES)
+    regulatory_trd = models.BooleanField(null=True, blank=True)
+    dtd_met = models.BooleanField(null=True, blank=True)
+    staged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "record_number"], name="patient_record_number_unique_in_clinic"),
+            models.CheckConstraint(condition=~Q(record_number=""), name="patient_record_number_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="patient_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(thase_rush_stage__isnull=True) | Q(thase_rush_stage__lte=5), name="patient_stage_0_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(msm_total__isnull=True) | Q(msm_total__gte=3, msm_total__lte=15), name="patient_msm_3_to_15"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "name", "id"], name="patient_clinic_name"),
+            models.Index(fields=["clinic", "thase_rush_stage", "name"], name="patient_clinic_stage"),
+            models.Index(fields=["clinic", "msm_category", "name"], name="patient_clinic_msm"),
+            models.Index(fields=["clinic", "label", "name"], name="patient_clinic_label"),
+            models.Index(fields=["clinic", "regulatory_trd", "name"], name="patient_clinic_regtrd"),
+            models.Index(fields=["clinic", "dtd_met", "name"], name="patient_clinic_dtd"),
+            models.Index(fields=["clinic", "staged_at"], name="patient_clinic_staged_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.record_number})"
+
+    def get_absolute_url(self):
+        return reverse("patients:detail", args=[self.pk])
+
+    def age_on(self, day: date) -> int:
+        years = day.year - self.date_of_birth.year
+        if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
+            years -= 1
+        return years
+
+    @property
+    def thase_rush_roman(self) -> str:
+        return dict(THASE_RUSH_CHOICES).get(self.thase_rush_stage, "—")
+
+
+def _screening_field():
+    return models.CharField(max_length=20, choices=SCREENING_STATUS_CHOICES, default="not_screened")
+
+
+class Episode(models.Model):
+    """A major depressive episode. Only the current one (no end date) is staged (rules §1.1)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="episodes")
+    onset = models.DateField(help_text="Date the episode began.")
+    ended_on = models.DateField(null=True, blank=True, help_text="Leave empty for the current episode.")
+    severity = models.CharField(max_length=20, choices=SEVERITY_CHOICES, help_text="Clinician-rated (rules §1.1).")
+    functional_impairment = models.CharField(max_length=10, choices=IMPAIRMENT_CHOICES, blank=True)
+    comorbidities = models.JSONField(default=list, blank=True)
+    psychosocial_stressors = models.BooleanField(null=True, blank=True)
+    # Pseudo-resistance checklist (rules §8)
+    bipolar_spectrum = _screening_field()
+    thyroid_function = _screening_field()
+    vitamin_b12 = _screening_field()
+    vitamin_d = _screening_field()
+    sleep_apnoea = _screening_field()
+    substance_use = _screening_field()
+    adhd = _screening_field()
+    ptsd = _screening_field()
+    drug_interactions = _screening_field()
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-onset", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"], condition=Q(ended_on__isnull=True), name="episode_one_current_per_patient"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("onset")), name="episode_ends_after_onset"
+            ),
+            models.CheckConstraint(condition=_in("severity", SEVERITY_CHOICES), name="episode_severity_valid"),
+            models.CheckConstraint(
+                condition=Q(functional_impairment="") | _in("functional_impairment", IMPAIRMENT_CHOICES),
+                name="episode_impairment_valid",
+            ),
+        ] + [
+            models.CheckConstraint(condition=_in(item, SCREENING_STATUS_CHOICES), name=f"episode_{item}_valid")
+            for item in vocabulary.SCREENING_ITEMS
+        ]
+
+    def __str__(self):
+        return f"Episode from {self.onset:%d %b %Y}" + ("" if self.is_current else f" to {self.ended_on:%d %b %Y}")
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+    def screening(self) -> dict[str, str]:
+        return {item: getattr(self, item) for item in vocabulary.SCREENING_ITEMS}
+
+
+class Trial(models.Model):
+    """One antidepressant trial (rules §1.2), in the order the clinician entered it."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="trials")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Input order (rules §3.3, §5).")
+    drug = models.CharField(max_length=80, help_text="Generic name, lower case.")
+    # Only for a drug not in the catalogue (clinician-defined, rules §1.2).
+    drug_class = models.CharField(max_length=20, choices=DRUG_CLASS_CHOICES, blank=True)
+    min_adequate_dose_mg = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    dose_mg_per_day = models.DecimalField(max_digits=8, decimal_places=2)
+    weeks_at_dose = models.DecimalField(max_digits=5, decimal_places=1)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    adherence_pct = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    improvement_pct = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=OUTCOME_CHOICES, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(dose_mg_per_day__gt=0), name="trial_dose_positive"),
+            models.CheckConstraint(condition=Q(weeks_at_dose__gt=0), name="trial_weeks_positive"),
+            models.CheckConstraint(
+                condition=Q(adherence_pct__isnull=True) | Q(adherence_pct__gte=0, adherence_pct__lte=100),
+                name="trial_adherence_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(improvement_pct__isnull=True) | Q(improvement_pct__lte=100), name="trial_improvement_max_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_adequate_dose_mg__isnull=True) | Q(min_adequate_dose_mg__gt=0),
+                name="trial_min_dose_positive",
+            ),
+            # rules §1.2: class and minimum dose come together, for clinician-defined drugs only
+            models.CheckConstraint(
+                condition=Q(drug_class="", min_adequate_dose_mg__isnull=True)
+                | (~Q(drug_class="") & Q(min_adequate_dose_mg__isnull=False)),
+                name="trial_clinician_defined_has_class_and_min_dose",
+            ),
+            models.CheckConstraint(
+                condition=Q(drug_class="") | _in("drug_class", DRUG_CLASS_CHOICES), name="trial_drug_class_valid"
+            ),
+            models.CheckConstraint(condition=Q(outcome="") | _in("outcome", OUTCOME_CHOICES), name="trial_outcome_valid"),
+            models.CheckConstraint(condition=~Q(drug=""), name="trial_drug_not_empty"),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True) | Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="trial_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.drug} {self.dose_mg_per_day} mg/day"
+
+    @property
+    def is_clinician_defined(self) -> bool:
+        return bool(self.drug_class)
+
+
+class Augmentation(models.Model):
+    """An agent added to a trial (rules §2.2)."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="augmentations")
+    agent = models.CharField(max_length=80)
+    dose_mg_per_day = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    weeks = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(agent=""), name="augmentation_agent_not_empty"),
+            models.CheckConstraint(
+                condition=Q(dose_mg_per_day__isnull=True) | Q(dose_mg_per_day__gt=0), name="augmentation_dose_positive"
+            ),
+            models.CheckConstraint(condition=Q(weeks__isnull=True) | Q(weeks__gt=0), name="augmentation_weeks_positive"),
+        ]
+
+    def __str__(self):
+        return self.agent if self.dose_mg_per_day is None else f"{self.agent} {self.dose_mg_per_day.normalize()} mg/day"
+
+
+class EctCourse(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="ect_courses")
+    electrode_placement = models.CharField(max_length=20, choices=PLACEMENT_CHOICES)
+    sessions = models.PositiveSmallIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=OUTCOME_CHOICES)
+    started_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=_in("electrode_placement", PLACEMENT_CHOICES), name="ect_placement_valid"),
+            models.CheckConstraint(condition=_in("outcome", OUTCOME_CHOICES), name="ect_outcome_valid"),
+            models.CheckConstraint(condition=Q(sessions__isnull=True) | Q(sessions__gt=0), name="ect_sessions_positive"),
+        ]
+
+    def __str__(self):
+        return f"ECT ({self.get_electrode_placement_display()})"
+
+
+class OtherCourse(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="other_courses")
+    kind = models.CharField(max_length=20, choices=OTHER_COURSE_CHOICES)
+    weeks = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=OUTCOME_CHOICES, blank=True)
+    started_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=_in("kind", OTHER_COURSE_CHOICES), name="other_course_kind_valid"),
+            models.CheckConstraint(condition=Q(outcome="") | _in("outcome", OUTCOME_CHOICES), name="other_course_outcome_valid"),
+            models.CheckConstraint(condition=Q(weeks__isnull=True) | Q(weeks__gt=0), name="other_course_weeks_positive"),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+def _scale_range_condition() -> Q:
+    condition = Q()
+    for scale, (low, high) in SCALE_RANGES.items():
+        condition |= Q(scale=scale, score__gte=low, score__lte=high)
+    return condition
+
+
+class ScaleScore(models.Model):
+    """A rating-scale score; the latest one suggests the episode's severity (rules §1.1)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="scale_scores")
+    scale = models.CharField(max_length=10, choices=SCALE_CHOICES)
+    score = models.PositiveSmallIntegerField()
+    rated_on = models.DateField()
+
+    class Meta:
+        ordering = ["rated_on", "pk"]
+        constraints = [models.CheckConstraint(condition=_scale_range_condition(), name="scale_score_in_range")]
+
+    def __str__(self):
+        return f"{self.scale} {self.score} on {self.rated_on:%d %b %Y}"
+
+
+class StagingSnapshot(models.Model):
+    """An engine result as it was computed: append-only, so a report can cite exactly what it showed."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="snapshots")
+    episode = models.ForeignKey(Episode, on_delete=models.SET_NULL, null=True, related_name="+")
+    computed_at = models.DateTimeField()
+    assessed_on = models.DateField()
+    ruleset = models.CharField(max_length=60)
+    input = models.JSONField(help_text="The rules §10 record the engine was given.")
+    result = models.JSONField(help_text="The rules §10 result.")
+
+    class Meta:
+        ordering = ["-computed_at", "-pk"]
+        indexes = [models.Index(fields=["patient", "-computed_at"], name="snapshot_patient_latest")]
+
+    def __str__(self):
+        return f"Staging of {self.computed_at:%Y-%m-%d %H:%M} ({self.ruleset})"
