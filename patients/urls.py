@@ -1,9 +1,20 @@
 from django.urls import path
 
-from patients import views
+from patients.views import entry, records
 
 app_name = "patients"
 
+# Patients are addressed by their database id, never by name or record number: URLs reach
+# server logs, and identifiable data must not (DEVELOPERS.md).
 urlpatterns = [
-    path("", views.patient_list, name="list"),
+    path("", records.patient_list, name="list"),
+    path("patients/new/", records.patient_create, name="create"),
+    path("patients/<int:pk>/", records.patient_detail, name="detail"),
+    path("patients/<int:pk>/edit/", records.patient_edit, name="edit"),
+    path("patients/<int:pk>/timeline.svg", records.patient_timeline, name="timeline"),
+    path("patients/<int:pk>/episode/", entry.episode_edit, name="episode"),
+    path("patients/<int:pk>/episode/new/", entry.episode_new, name="episode_new"),
+    path("patients/<int:pk>/trials/", entry.trials_edit, name="trials"),
+    path("patients/<int:pk>/courses/", entry.courses_edit, name="courses"),
+    path("patients/<int:pk>/scores/", entry.scores_edit, name="scores"),
 ]

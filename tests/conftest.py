@@ -7,3 +7,33 @@ settings.register_profile("ci", derandomize=True, deadline=None, max_examples=20
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def clinic(db):
+    from tests.factories import make_clinic
+
+    return make_clinic("North Clinic")
+
+
+@pytest.fixture
+def other_clinic(db):
+    from tests.factories import make_clinic
+
+    return make_clinic("South Clinic")
+
+
+@pytest.fixture
+def clinician(clinic):
+    from tests.factories import make_user
+
+    return make_user(clinic, username="dr_north")
+
+
+@pytest.fixture
+def clinician_client(client, clinician):
+    client.force_login(clinician)
+    return client

@@ -1,5 +1,0 @@
-from django.shortcuts import render
-
-
-def patient_list(request):
-    return render(request, "patients/patient_list.html", {})
