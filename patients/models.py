@@ -145,6 +145,19 @@ class Patient(models.Model):
             models.Index(fields=["clinic", "regulatory_trd", "name"], name="patient_clinic_regtrd"),
             models.Index(fields=["clinic", "dtd_met", "name"], name="patient_clinic_dtd"),
             models.Index(fields=["clinic", "staged_at"], name="patient_clinic_staged_at"),
+            # The list's and the admin's remaining sorts within a clinic.
+            models.Index(fields=["clinic", "msm_total", "name"], name="patient_clinic_msm_total"),
+            models.Index(fields=["clinic", "mgh_score", "name"], name="patient_clinic_mgh"),
+            # A superuser's admin spans every clinic: the same filters and sorts without clinic.
+            models.Index(fields=["name", "id"], name="patient_name"),
+            models.Index(fields=["record_number"], name="patient_record_number"),
+            models.Index(fields=["thase_rush_stage", "name"], name="patient_stage"),
+            models.Index(fields=["msm_total", "name"], name="patient_msm_total"),
+            models.Index(fields=["msm_category", "name"], name="patient_msm"),
+            models.Index(fields=["label", "name"], name="patient_label"),
+            models.Index(fields=["regulatory_trd", "name"], name="patient_regtrd"),
+            models.Index(fields=["dtd_met", "name"], name="patient_dtd"),
+            models.Index(fields=["staged_at"], name="patient_staged_at"),
         ]
 
     def __str__(self):
