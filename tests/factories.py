@@ -33,6 +33,10 @@ def make_user(clinic: Clinic | None = None, role: str = Membership.CLINICIAN, *,
     )
     if clinic is not None:
         Membership.objects.create(user=user, clinic=clinic, role=role)
+    if role == Membership.CLINIC_ADMIN:
+        from patients.permissions import clinic_admin_group
+
+        user.groups.add(clinic_admin_group())  # with is_staff above, this opens the admin
     return user
 
 
