@@ -1,0 +1,66 @@
+"""The record of every staging report produced, so a referral can be matched to what was sent.
+
+Append-only: a row is written once, when the PDF is produced, and never changed or deleted
+(except together with the patient's whole record, like the snapshot it cites).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+PAPER_SIZE_CHOICES = [("A4", "A4"), ("Letter", "US Letter")]
+COMMAND_LINE = "command line"
+
+
+class AppendOnlyError(Exception):
+    """A generated-report record was about to be changed or deleted."""
+
+
+class GeneratedReport(models.Model):
+    WEB = "web"
+    COMMAND = "command"
+    CHANNEL_CHOICES = [(WEB, "Patient page"), (COMMAND, "Command line")]
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="generated_reports")
+    # RESTRICT: the snapshot a report cites cannot be removed on its own, only with the patient.
+    snapshot = models.ForeignKey(
+        "patients.StagingSnapshot", on_delete=models.RESTRICT, related_name="generated_reports"
+    )
+    generated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    generated_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who, in words, kept even if the user account is later removed: a username, the command's
+    # --user, or "command line".
+    generated_by = models.CharField(max_length=150)
+    channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES)
+    sha256 = models.CharField("SHA-256 of the PDF", max_length=64)
+    paper_size = models.CharField(max_length=10, choices=PAPER_SIZE_CHOICES)
+    page_count = models.PositiveSmallIntegerField()
+    byte_size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-generated_at", "-pk"]
+        verbose_name = "generated staging report"
+        constraints = [
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="report_sha256_hex"),
+            models.CheckConstraint(condition=Q(paper_size__in=["A4", "Letter"]), name="report_paper_size_valid"),
+            models.CheckConstraint(condition=Q(channel__in=["web", "command"]), name="report_channel_valid"),
+            models.CheckConstraint(condition=Q(page_count__gte=1), name="report_has_pages"),
+            models.CheckConstraint(condition=~Q(generated_by=""), name="report_generated_by_not_empty"),
+        ]
+        indexes = [models.Index(fields=["patient", "-generated_at"], name="report_patient_latest")]
+
+    def __str__(self):
+        return f"Staging report {self.pk} of {self.generated_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("A generated report record cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("A generated report record cannot be deleted.")
