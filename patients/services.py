@@ -6,10 +6,13 @@ same transaction, so the list pages can filter and sort on stored values and nev
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from patients.models import Episode, Patient, StagingSnapshot
@@ -121,28 +124,94 @@ def restage(patient: Patient, *, assessed_on: date | None = None) -> bool:
     assessed_on = assessed_on or timezone.localdate()
     with transaction.atomic():
         episode = current_episode(patient)
-        previous = patient.current_snapshot
-        if episode is None:
-            changed = previous is not None
-            _apply_summary(patient, None)
-        else:
-            record = build_staging_input(patient, episode, assessed_on)
-            result = result_to_dict(stage(record, default_catalogue()))
-            input_json = record_to_dict(record)
-            changed = previous is None or previous.result != result or previous.episode_id != episode.pk
-            if changed:
-                snapshot = StagingSnapshot.objects.create(
-                    patient=patient,
-                    episode=episode,
-                    computed_at=timezone.now(),
-                    assessed_on=assessed_on,
-                    ruleset=result["ruleset"],
-                    input=input_json,
-                    result=result,
-                )
-                _apply_summary(patient, snapshot)
+        snapshot = _new_snapshot_if_changed(patient, episode, assessed_on, timezone.now(), default_catalogue())
+        changed = snapshot is not None or (episode is None and patient.current_snapshot_id is not None)
+        if snapshot is not None:
+            snapshot.save()
         if changed:
+            _apply_summary(patient, snapshot)
             Patient.objects.filter(pk=patient.pk).update(
                 **{field: getattr(patient, field) for field in _SUMMARY_FIELDS}
             )
     return changed
+
+
+def _json_ready(value):
+    """The value as it reads back from a JSONField, so a fresh result compares equal to a stored one."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _new_snapshot_if_changed(patient: Patient, episode: Episode | None, assessed_on: date, computed_at,
+                             catalogue) -> StagingSnapshot | None:
+    """An unsaved snapshot of the episode's staging, or None when there is nothing new to store."""
+    if episode is None:
+        return None
+    record = build_staging_input(patient, episode, assessed_on)
+    result = _json_ready(result_to_dict(stage(record, catalogue)))
+    previous = patient.current_snapshot
+    if previous is not None and previous.episode_id == episode.pk and previous.result == result:
+        return None
+    return StagingSnapshot(
+        patient=patient,
+        episode=episode,
+        computed_at=computed_at,
+        assessed_on=assessed_on,
+        ruleset=result["ruleset"],
+        input=_json_ready(record_to_dict(record)),
+        result=result,
+    )
+
+
+def patients_for_staging(queryset):
+    """The patients with everything staging reads, in a fixed number of queries per batch.
+
+    The stored snapshot's input JSON is never needed to decide whether the result changed.
+    """
+    current_episodes = Episode.objects.filter(ended_on__isnull=True).prefetch_related(
+        "trials__augmentations", "ect_courses", "other_courses"
+    )
+    return (
+        queryset.select_related("current_snapshot")
+        .defer("current_snapshot__input")
+        .prefetch_related(Prefetch("episodes", queryset=current_episodes, to_attr="current_episodes"))
+    )
+
+
+def restage_many(patient_ids, *, assessed_on: date | None = None, computed_at=None, batch_size: int = 500,
+                 on_batch=None) -> tuple[int, int]:
+    """`restage` for many patients at once: (patients staged, results changed).
+
+    Each batch is one transaction that locks its patients' rows, reads them with a fixed number
+    of queries, stages them with the pure engine and writes the changed ones with one bulk insert
+    and one bulk update. `computed_at(patient)` may date each staging (the synthetic data set
+    uses it to spread "last assessed" over the past); by default it is now. `on_batch(count)` is
+    told how many patients each finished batch held (for a progress bar).
+    """
+    catalogue = default_catalogue()
+    patient_ids = list(patient_ids)
+    staged = changed = 0
+    for start in range(0, len(patient_ids), batch_size):
+        batch_ids = patient_ids[start:start + batch_size]
+        with transaction.atomic():
+            locked = Patient.objects.select_for_update(of=("self",)).filter(pk__in=batch_ids).order_by("pk")
+            patients = list(patients_for_staging(locked))
+            snapshots, patients_changed = [], []
+            for patient in patients:
+                moment = computed_at(patient) if computed_at else timezone.now()
+                day = assessed_on or timezone.localdate(moment)
+                episode = patient.current_episodes[0] if patient.current_episodes else None
+                snapshot = _new_snapshot_if_changed(patient, episode, day, moment, catalogue)
+                if snapshot is not None:
+                    snapshots.append(snapshot)
+                    patients_changed.append((patient, snapshot))
+                elif episode is None and patient.current_snapshot_id is not None:
+                    patients_changed.append((patient, None))
+            StagingSnapshot.objects.bulk_create(snapshots, batch_size=batch_size)
+            for patient, snapshot in patients_changed:
+                _apply_summary(patient, snapshot)
+            Patient.objects.bulk_update([patient for patient, _ in patients_changed], _SUMMARY_FIELDS)
+        staged += len(patients)
+        changed += len(patients_changed)
+        if on_batch:
+            on_batch(len(patients))
+    return staged, changed
