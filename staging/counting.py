@@ -1,0 +1,78 @@
+"""Which failed adequate trials are counted (rules §3.3): one per drug, the highest dose."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from staging.adequacy import REASON_LABELS
+from staging.inputs import Trial
+from staging.outcome import OUTCOME_WORDS, UNKNOWN
+from staging.results import TrialAssessment, TrialResult
+from staging.text import number
+
+
+def display_names(trials: Sequence[Trial]) -> tuple[str, ...]:
+    """Drug names, numbered in input order ("sertraline #2") only when a drug repeats."""
+    repeats = Counter(trial.drug for trial in trials)
+    seen: Counter[str] = Counter()
+    names = []
+    for trial in trials:
+        if repeats[trial.drug] > 1:
+            seen[trial.drug] += 1
+            names.append(f"{trial.drug} #{seen[trial.drug]}")
+        else:
+            names.append(trial.drug)
+    return tuple(names)
+
+
+def not_counted_reason(assessment: TrialAssessment) -> str | None:
+    """Why a trial is not a failed adequate trial, in short words; None when it is one."""
+    if assessment.inadequate_reasons:
+        return "; ".join(
+            f"{REASON_LABELS[code]}" + ("" if code == "intolerance" else f" ({detail})")
+            for code, detail in zip(assessment.inadequate_reasons, assessment.reason_details)
+        )
+    if assessment.outcome == UNKNOWN:
+        return "outcome not documented"
+    if assessment.outcome not in ("non_response", "partial_response"):
+        return f"outcome {OUTCOME_WORDS[assessment.outcome]}, not a failure"
+    return None
+
+
+def count_trials(assessments: Sequence[TrialAssessment]) -> tuple[tuple[bool, ...], tuple[str | None, ...]]:
+    """(counted?, reason when not counted) per trial, in input order (rules §3.3).
+
+    Among one drug's failed adequate trials the highest dose is counted; on equal doses the
+    first in input order (the strict ">" below keeps the earlier one).
+    """
+    reasons = [not_counted_reason(assessment) for assessment in assessments]
+    best_for_drug: dict[str, TrialAssessment] = {}
+    for assessment, reason in zip(assessments, reasons):
+        if reason is None:
+            drug = assessment.trial.drug
+            best = best_for_drug.get(drug)
+            if best is None or assessment.trial.dose_mg_per_day > best.trial.dose_mg_per_day:
+                best_for_drug[drug] = assessment
+    counted_indices = {best.index for best in best_for_drug.values()}
+    for assessment in assessments:
+        if reasons[assessment.index] is None and assessment.index not in counted_indices:
+            best = best_for_drug[assessment.trial.drug]
+            if best.trial.dose_mg_per_day > assessment.trial.dose_mg_per_day:
+                why = f"higher dose ({number(best.trial.dose_mg_per_day)} mg/day) counted"
+            else:
+                why = "same dose, the earlier trial counted"
+            reasons[assessment.index] = f"same drug as {best.name}, {why}"
+    return tuple(index in counted_indices for index in range(len(assessments))), tuple(reasons)
+
+
+def counting_summary(trials: Sequence[TrialResult]) -> str:
+    """rules §7: which trials counted and which were ignored, and why (shared by every instrument)."""
+    if not trials:
+        return "No antidepressant trial is recorded in the current episode."
+    counted = [f"{trial.name} ({trial.drug_class})" for trial in trials if trial.counted]
+    ignored = [f"{trial.name} — {trial.not_counted_reason}" for trial in trials if not trial.counted]
+    text = "Counted: " + (", ".join(counted) if counted else "none") + "."
+    if ignored:
+        text += " Not counted: " + "; ".join(ignored) + "."
+    return text

@@ -1,0 +1,107 @@
+"""The staging engine: one record of the current episode in, every instrument out (rules §3–§8).
+
+`stage` is a pure function of its input and the catalogue: no I/O, no clock, no Django. It is
+called per patient by the web app and 100,000 times in a row by `manage.py stage`, so work done
+once per record (the counting summary shared by every explanation, the catalogue look-up) is
+not repeated per instrument.
+"""
+
+from __future__ import annotations
+
+from staging.adequacy import assess_trial, reasons_in_words
+from staging.catalogue import Catalogue, default_catalogue
+from staging.classification import classify, is_chronic
+from staging.counting import count_trials, counting_summary, display_names
+from staging.dtd import stage_dtd
+from staging.flags import compute_flags
+from staging.inputs import StagingInput
+from staging.maudsley import stage_maudsley
+from staging.mgh import stage_mgh
+from staging.outcome import OUTCOME_WORDS, UNKNOWN
+from staging.results import StagingResult, TrialAssessment, TrialResult
+from staging.thase_rush import stage_thase_rush
+from staging.text import number
+
+__all__ = ["stage"]
+
+
+def stage(record: StagingInput, catalogue: Catalogue | None = None) -> StagingResult:
+    """Stage one record. The record must be valid (staging.interchange.validation_errors):
+    a drug neither in the catalogue nor clinician-defined raises adequacy.UnknownDrugError."""
+    if catalogue is None:
+        catalogue = default_catalogue()
+    age = record.age
+    trials = record.trials
+    names = display_names(trials)
+    assessments = [assess_trial(index, names[index], trial, catalogue, age) for index, trial in enumerate(trials)]
+    counted_flags, reasons = count_trials(assessments)  # rules §3.3
+    trial_results = tuple(
+        _trial_result(assessment, counted_flags[assessment.index], reasons[assessment.index])
+        for assessment in assessments
+    )
+    counted = tuple(trial for trial in trial_results if trial.counted)
+    summary = counting_summary(trial_results)  # rules §7, shared by every instrument
+    chronic = is_chronic(record.episode.onset, record.assessed_on)
+    return StagingResult(
+        ruleset=catalogue.ruleset_id,
+        trials=trial_results,
+        thase_rush=stage_thase_rush(counted, record.ect_courses, summary),
+        maudsley=stage_maudsley(record, trial_results, counted, summary),
+        mgh=stage_mgh(counted, record.ect_courses, summary),
+        classification=classify(trial_results, counted, chronic, summary),
+        dtd=stage_dtd(record, trial_results, chronic),
+        flags=compute_flags(record, trial_results),
+    )
+
+
+def _trial_result(assessment: TrialAssessment, counted: bool, not_counted_reason: str | None) -> TrialResult:
+    trial = assessment.trial
+    parts = []
+    if assessment.clinician_defined:
+        parts.append(
+            f"Clinician-defined drug ({assessment.drug_class}, minimum adequate dose "
+            f"{number(assessment.min_adequate_dose_mg)} mg/day)."
+        )
+    if assessment.inadequate_reasons:
+        parts.append(
+            "Not adequate: "
+            + reasons_in_words(trial.drug, assessment.inadequate_reasons, assessment.reason_details)
+            + "."
+        )
+    else:
+        adherence = "adherence not documented" if trial.adherence_pct is None else f"adherence {number(trial.adherence_pct)} %"
+        parts.append(
+            f"Adequate: {number(trial.dose_mg_per_day)} mg/day (minimum {number(assessment.min_adequate_dose_mg)} mg/day"
+            f"{' for age 65 and over' if assessment.used_65_column else ''}) for {number(trial.weeks_at_dose)} weeks, "
+            f"{adherence}."
+        )
+    outcome = assessment.outcome
+    if outcome == UNKNOWN:
+        parts.append("Outcome not documented (no outcome and no improvement recorded).")
+    elif trial.outcome is None:
+        parts.append(f"Outcome: {OUTCOME_WORDS[outcome]} ({number(trial.improvement_pct)} % improvement).")
+    else:
+        parts.append(f"Outcome: {OUTCOME_WORDS[outcome]}.")
+    if counted:
+        parts.append("Counted as a failed adequate trial.")
+    elif assessment.inadequate_reasons:
+        parts.append("Not counted.")
+    else:
+        parts.append(f"Not counted: {not_counted_reason}.")
+    return TrialResult(
+        assessment.index,
+        assessment.name,
+        trial.drug,
+        assessment.drug_class,
+        assessment.clinician_defined,
+        assessment.min_adequate_dose_mg,
+        assessment.used_65_column,
+        not assessment.inadequate_reasons,
+        assessment.inadequate_reasons,
+        assessment.reason_details,
+        outcome,
+        counted,
+        not_counted_reason,
+        " ".join(parts),
+        trial,
+    )

@@ -1,0 +1,59 @@
+""""Before concluding resistance": pseudo-resistance checklist and trial flags (rules §8, §3.1, §3.2)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from staging.adequacy import reasons_in_words
+from staging.dtd import SCREENING_WORDS
+from staging.inputs import SCREENING_ITEMS, StagingInput
+from staging.outcome import UNKNOWN
+from staging.results import Flag, TrialResult
+
+
+def compute_flags(record: StagingInput, trials: Sequence[TrialResult]) -> tuple[Flag, ...]:
+    """Every not_screened and positive item, then per trial (input order) its inadequacy and
+    undocumented adherence and outcome — the order the report lists them (rules §8)."""
+    flags = []
+    statuses = dict(record.episode.screening)
+    for item in SCREENING_ITEMS:
+        status = statuses.get(item, "not_screened")  # rules §8: absent items are not_screened
+        if status == "not_screened":
+            flags.append(Flag(f"not_screened:{item}", f"{_sentence_case(SCREENING_WORDS[item])} not screened.", None))
+        elif status == "positive":
+            flags.append(
+                Flag(f"positive:{item}", f"{_sentence_case(SCREENING_WORDS[item])} screened positive.", None)
+            )
+    for trial in trials:
+        if trial.inadequate_reasons:  # rules §3.2
+            flags.append(
+                Flag(
+                    "inadequate_trial",
+                    f"{trial.name} was not an adequate trial: "
+                    f"{reasons_in_words(trial.drug, trial.inadequate_reasons, trial.reason_details)}.",
+                    trial.index,
+                )
+            )
+        if trial.trial.adherence_pct is None:  # rules §3.2
+            flags.append(
+                Flag(
+                    "adherence_not_documented",
+                    f"Adherence not documented for {trial.name}: it does not make the trial inadequate, "
+                    "but check it before concluding resistance.",
+                    trial.index,
+                )
+            )
+        if trial.outcome == UNKNOWN:  # rules §3.1
+            flags.append(
+                Flag(
+                    "outcome_not_documented",
+                    f"Outcome not documented for {trial.name} (no outcome and no improvement recorded): "
+                    "the trial is listed but never counted.",
+                    trial.index,
+                )
+            )
+    return tuple(flags)
+
+
+def _sentence_case(words: str) -> str:
+    return words[:1].upper() + words[1:]  # "vitamin B12" -> "Vitamin B12" (not str.capitalize)

@@ -1,0 +1,114 @@
+"""Maudsley Staging Method (Fekadu et al. 2009; Fekadu, Donocik & Cleare 2018), rules §4.2."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from datetime import date
+
+from staging.inputs import StagingInput
+from staging.results import MaudsleyItems, MaudsleyResult, TrialResult
+from staging.text import plural
+
+# rules §4.2 severity item
+SEVERITY_POINTS = {"subsyndromal": 1, "mild": 2, "moderate": 3, "severe": 4, "severe_psychotic": 5}
+SEVERITY_WORDS = {
+    "subsyndromal": "subsyndromal",
+    "mild": "mild",
+    "moderate": "moderate",
+    "severe": "severe without psychotic features",
+    "severe_psychotic": "severe with psychotic features",
+}
+
+INTERPRETATION_NOTES = (
+    "Interpretation used: duration is at most 12 (or 24) months when the assessment date is on or "
+    "before the onset date plus 12 (or 24) calendar months; a day that does not exist in the target "
+    "month maps to that month's last day (31 January + 1 month = 28 or 29 February) (rules §4.2).",
+    "Interpretation used: the antidepressants item counts the counted trials (one failed adequate "
+    "trial per distinct drug); the augmentation item counts an augmentation agent in any trial of the "
+    "episode, counted or not (rules §4.2).",
+)
+NOT_APPLICABLE_NOTE = (
+    "Not applicable without a counted trial: the antidepressants item has no zero level (rules §4.2)."
+)
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar-month arithmetic; a day missing from the target month becomes its last day."""
+    month_index = start.month - 1 + months
+    year = start.year + month_index // 12
+    month = month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return date(year, month, min(start.day, last_day))
+
+
+def duration_points(onset: date, assessed_on: date) -> int:
+    # rules §4.2: ≤ 12 months / ≤ 24 months / > 24 months → 1 / 2 / 3
+    if assessed_on <= add_months(onset, 12):
+        return 1
+    if assessed_on <= add_months(onset, 24):
+        return 2
+    return 3
+
+
+def antidepressant_points(counted_trials: int) -> int:
+    # rules §4.2: counted trials 1–2 / 3–4 / 5–6 / 7–10 / > 10 → 1 / 2 / 3 / 4 / 5
+    if counted_trials <= 2:
+        return 1
+    if counted_trials <= 4:
+        return 2
+    if counted_trials <= 6:
+        return 3
+    if counted_trials <= 10:
+        return 4
+    return 5
+
+
+def category(total: int) -> str:
+    # rules §4.2: mild 3–6, moderate 7–10, severe 11–15
+    if total <= 6:
+        return "mild"
+    if total <= 10:
+        return "moderate"
+    return "severe"
+
+
+_DURATION_WORDS = {
+    1: "at most 12 months",
+    2: "more than 12 and at most 24 months",
+    3: "more than 24 months",
+}
+
+
+def stage_maudsley(record: StagingInput, trials: Sequence[TrialResult], counted: Sequence[TrialResult], summary: str) -> MaudsleyResult:
+    counted_indices = tuple(trial.index for trial in counted)
+    if not counted:
+        return MaudsleyResult(
+            False, None, None, None, counted_indices,
+            f"Not applicable: no failed adequate trial is counted, and the antidepressants item has no zero level. {summary}",
+            INTERPRETATION_NOTES + (NOT_APPLICABLE_NOTE,),
+        )
+    episode = record.episode
+    augmented = [trial.name for trial in trials if trial.trial.augmentation]
+    items = MaudsleyItems(
+        duration=duration_points(episode.onset, record.assessed_on),
+        severity=SEVERITY_POINTS[episode.severity],
+        antidepressants=antidepressant_points(len(counted)),
+        augmentation=1 if augmented else 0,
+        ect=1 if record.ect_courses else 0,
+    )
+    total = items.total
+    band = category(total)
+    explanation = (
+        f"Total {total} ({band}; mild 3–6, moderate 7–10, severe 11–15): "
+        f"duration {items.duration} (onset {episode.onset.isoformat()} to {record.assessed_on.isoformat()}, "
+        f"{_DURATION_WORDS[items.duration]}); "
+        f"severity {items.severity} ({SEVERITY_WORDS[episode.severity]}); "
+        f"antidepressants {items.antidepressants} ({plural(len(counted), 'counted trial')}); "
+        f"augmentation {items.augmentation} ("
+        + (f"augmented: {', '.join(augmented)}" if augmented else "no augmentation")
+        + f"); ECT {items.ect} ("
+        + (plural(len(record.ect_courses), "ECT course") if record.ect_courses else "no ECT")
+        + f"). {summary}"
+    )
+    return MaudsleyResult(True, total, band, items, counted_indices, explanation, INTERPRETATION_NOTES)
