@@ -34,15 +34,19 @@ class SeveritySuggestion(str):
     carries its words: the band text ("MADRS 20–34: moderate"), the source and a one-line
     explanation for the form. A str subclass so callers may compare it directly."""
 
-    __slots__ = ("scale", "score", "band_text", "source")
+    __slots__ = ("scale", "score", "band", "band_text", "source")
 
-    def __new__(cls, band: str, scale: str, score: int, band_text: str, source: str):
-        suggestion = super().__new__(cls, band)
+    def __new__(cls, severity: str, scale: str, score: int, band: str, band_text: str, source: str):
+        suggestion = super().__new__(cls, severity)
         suggestion.scale = scale
         suggestion.score = score
-        suggestion.band_text = band_text
+        suggestion.band = band  # the score range of the band, e.g. "20–34" or "≥ 35"
+        suggestion.band_text = band_text  # e.g. "MADRS 20–34: moderate"
         suggestion.source = source
         return suggestion
+
+    def __reduce__(self):
+        return (SeveritySuggestion, (str(self), self.scale, self.score, self.band, self.band_text, self.source))
 
     @property
     def severity(self) -> str:
@@ -104,11 +108,9 @@ def suggest_severity(scale: str, score: int) -> SeveritySuggestion:
         raise ValueError(f"{scale} score must be between 0 and {spec.maximum}, not {score}")
     for band in spec.bands:
         if band.low <= score <= band.high:
-            if band.name == "severe":
-                text = f"{scale} ≥ {band.low}: severe"
-            else:
-                text = f"{scale} {band.low}–{band.high}: {band.name}"
+            band_range = f"≥ {band.low}" if band.name == "severe" else f"{band.low}–{band.high}"
+            text = f"{scale} {band_range}: {band.name}"
             if spec.note_range[0] <= score <= spec.note_range[1]:
                 text += f", {spec.note}"
-            return SeveritySuggestion(band.name, scale, score, text, spec.source)
+            return SeveritySuggestion(band.name, scale, score, band_range, text, spec.source)
     raise AssertionError("the bands cover the whole range")  # pragma: no cover
