@@ -1,29 +1,92 @@
-"""Patient list, patient page and patient create/edit (stubs, being built)."""
+"""Patient list (home page), patient page, patient create/edit and the timeline image."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from patients.access import get_visible_patient
+from patients.access import clinic_of, get_visible_patient, visible_patients
+from patients.filters import LIST_COLUMNS, PAGE_SIZE, PatientListForm
+from patients.forms_patient import PatientForm
+from patients.patient_page import age_today, build_patient_page
+from patients.services import current_episode
+from patients.timeline import render_timeline_svg
 
 
 def patient_list(request):
-    return render(request, "patients/patient_list.html", {})
+    filters = PatientListForm(request.GET)
+    patients = filters.apply(visible_patients(request.user).only(*LIST_COLUMNS))
+    if request.user.is_superuser:
+        patients = patients.select_related("clinic").only(*LIST_COLUMNS, "clinic__name")
+    page = Paginator(patients, PAGE_SIZE).get_page(filters.value("page") or 1)
+    return render(
+        request,
+        "patients/patient_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number),
+            "today": timezone.localdate(),
+            "sort_links": filters.sort_links(),
+            "page_query": filters.page_query(),
+            "any_filter": bool(filters.active_filters()),
+            "show_clinic": request.user.is_superuser,
+            "has_clinic": request.user.is_superuser or clinic_of(request.user) is not None,
+        },
+    )
+
+
+def _save_patient(request, form: PatientForm):
+    """Save inside one transaction; a record number taken meanwhile becomes a form error."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        number = form.cleaned_data.get("record_number")
+        form.add_error("record_number", f"Record number {number} is already used in this clinic.")
+        return None
 
 
 def patient_create(request):
-    return HttpResponse("todo")
-
-
-def patient_detail(request, pk):
-    get_visible_patient(request.user, pk)
-    return HttpResponse("todo")
+    clinic = clinic_of(request.user)
+    if clinic is None and not request.user.is_superuser:
+        return render(request, "patients/patient_form.html", {"no_clinic": True}, status=403)
+    form = PatientForm(request.POST or None, clinic=clinic, choose_clinic=request.user.is_superuser)
+    if request.method == "POST" and form.is_valid():
+        patient = _save_patient(request, form)
+        if patient is not None:
+            messages.success(request, "Patient created. Next, enter the current episode.")
+            return redirect(patient)
+    return render(request, "patients/patient_form.html", {"form": form, "creating": True})
 
 
 def patient_edit(request, pk):
-    get_visible_patient(request.user, pk)
-    return HttpResponse("todo")
+    patient = get_visible_patient(request.user, pk)
+    form = PatientForm(request.POST or None, instance=patient, clinic=patient.clinic)
+    if request.method == "POST" and form.is_valid():
+        if _save_patient(request, form) is not None:
+            messages.success(request, "Patient details saved.")
+            return redirect(patient)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": patient, "creating": False})
+
+
+def patient_detail(request, pk):
+    patient = get_visible_patient(request.user, pk)
+    page = build_patient_page(patient)
+    return render(request, "patients/patient_detail.html", {"page": page, "patient": patient, "age": age_today(patient)})
 
 
 def patient_timeline(request, pk):
-    get_visible_patient(request.user, pk)
-    return HttpResponse("<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/svg+xml")
+    patient = get_visible_patient(request.user, pk)
+    episode = current_episode(patient)
+    if episode is None:
+        svg = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" role="img" aria-label="No current episode"/>'
+    else:
+        svg = render_timeline_svg(episode, list(episode.scale_scores.all()))
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,153 @@
+"""Search, filter and sort the patient list from GET parameters.
+
+The list reads only the staging columns stored on Patient (written by services.restage), so a
+page of 25 costs the same whatever the clinic's size. Filters and the default sort follow the
+(clinic, <filter>, name) indexes of Patient.Meta.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import Case, F, Q, Value, When
+
+from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES, THASE_RUSH_CHOICES
+
+PAGE_SIZE = 25
+
+YES_NO_CHOICES = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+MET_CHOICES = [("", "Any"), ("met", "Met"), ("not_met", "Not met")]
+
+# sort key -> (column, label). Only these columns can be sorted on: the key comes from the URL.
+SORT_COLUMNS = {
+    "name": ("name", "Name"),
+    "record_number": ("record_number", "Record number"),
+    "stage": ("thase_rush_stage", "Thase–Rush stage"),
+    "msm": ("msm_total", "MSM total"),
+    "mgh": ("mgh_score", "MGH-S"),
+    "label": ("label", "Label"),
+    "assessed": ("staged_at", "Last assessed"),
+}
+DEFAULT_SORT = "name"
+SORT_CHOICES = [(key, label) for key, (_, label) in SORT_COLUMNS.items()] + [
+    (f"-{key}", f"{label} (descending)") for key, (_, label) in SORT_COLUMNS.items()
+]
+
+# The columns a row of the list shows; everything else on Patient stays unread.
+LIST_COLUMNS = (
+    "pk",
+    "clinic_id",
+    "record_number",
+    "name",
+    "date_of_birth",
+    "thase_rush_stage",
+    "msm_total",
+    "msm_category",
+    "mgh_score",
+    "label",
+    "regulatory_trd",
+    "dtd_met",
+    "staged_at",
+)
+
+
+class PatientListForm(forms.Form):
+    """The list's GET parameters. An invalid value is dropped (and reported), never a 500."""
+
+    q = forms.CharField(required=False, max_length=200, label="Name or record number", strip=True)
+    stage = forms.TypedChoiceField(
+        required=False,
+        label="Thase–Rush stage",
+        choices=[("", "Any")] + [(str(value), label) for value, label in THASE_RUSH_CHOICES],
+        coerce=int,
+        empty_value=None,
+    )
+    msm = forms.ChoiceField(required=False, label="MSM category", choices=[("", "Any")] + MSM_CATEGORY_CHOICES)
+    label = forms.ChoiceField(required=False, label="Label", choices=[("", "Any")] + LABEL_CHOICES)
+    regulatory_trd = forms.ChoiceField(required=False, label="Regulatory TRD", choices=YES_NO_CHOICES)
+    dtd = forms.ChoiceField(required=False, label="DTD", choices=MET_CHOICES)
+    sort = forms.ChoiceField(required=False, label="Sort by", choices=SORT_CHOICES)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data if data is not None else {}, **kwargs)
+        self.is_valid()  # fills cleaned_data with the valid fields and errors with the rest
+
+    def value(self, name):
+        """The cleaned value of a field; None when the URL gave a bad one (Django drops it)."""
+        return self.cleaned_data.get(name)
+
+    @property
+    def ignored_notes(self) -> list[str]:
+        """What was ignored, in words, for the note above the list."""
+        notes = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label or name
+            notes.append(f"{label}: the value “{self.data.get(name, '')}” was not understood and is ignored.")
+        return notes
+
+    @property
+    def sort_key(self) -> str:
+        return self.value("sort") or DEFAULT_SORT
+
+    def active_filters(self) -> dict[str, str]:
+        """The valid filters, to carry into page and sort links."""
+        return {
+            name: self.data[name]
+            for name in ("q", "stage", "msm", "label", "regulatory_trd", "dtd")
+            if name not in self.errors and self.data.get(name)
+        }
+
+    def page_query(self) -> str:
+        """The query string a page link starts with: valid filters and the sort, URL-encoded."""
+        return urlencode({**self.active_filters(), "sort": self.sort_key})
+
+    def sort_links(self) -> dict[str, dict]:
+        """Per sortable column: the link that sorts by it (toggling direction) and its state."""
+        links = {}
+        for key, (_, label) in SORT_COLUMNS.items():
+            if self.sort_key == key:
+                state, next_key = "ascending", f"-{key}"
+            elif self.sort_key == f"-{key}":
+                state, next_key = "descending", key
+            else:
+                state, next_key = "none", key
+            query = urlencode({**self.active_filters(), "sort": next_key})
+            links[key] = {"label": label, "query": query, "state": state}
+        return links
+
+    def apply(self, patients):
+        """Filter and order a queryset of visible patients."""
+        query = self.value("q")
+        if query:
+            patients = patients.filter(Q(name__icontains=query) | Q(record_number__icontains=query))
+        if self.value("stage") is not None:
+            patients = patients.filter(thase_rush_stage=self.value("stage"))
+        if self.value("msm"):
+            patients = patients.filter(msm_category=self.value("msm"))
+        if self.value("label"):
+            patients = patients.filter(label=self.value("label"))
+        if self.value("regulatory_trd"):
+            patients = patients.filter(regulatory_trd=self.value("regulatory_trd") == "yes")
+        if self.value("dtd"):
+            patients = patients.filter(dtd_met=self.value("dtd") == "met")
+        return patients.order_by(*ordering_for(self.sort_key))
+
+
+def ordering_for(sort_key: str) -> list:
+    """ORDER BY for a whitelisted sort key, ending on the unique pk so pages never overlap.
+
+    Unstaged patients (NULL or "" columns) come last in both directions, on every database;
+    ties are broken by name, then pk, matching the (clinic, <column>, name) indexes.
+    """
+    descending = sort_key.startswith("-")
+    column, _ = SORT_COLUMNS[sort_key.lstrip("-")]
+    if column == "name":
+        return [F("name").desc() if descending else F("name").asc(), "-pk" if descending else "pk"]
+    expression = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+    if column == "label":
+        # "" means never staged (no episode yet): after every label, like NULL elsewhere
+        never_staged_last = Case(When(label="", then=Value(1)), default=Value(0))
+        return [never_staged_last, expression, "name", "pk"]
+    return [expression, "name", "pk"]

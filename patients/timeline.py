@@ -1,0 +1,330 @@
+"""The treatment timeline of one episode as a self-contained SVG string.
+
+Drawn on the server so it needs no JavaScript, and with presentation attributes only (no CSS
+classes, no style attributes): the same string is embedded in the patient page (which has a
+strict CSP) and in the PDF report (WeasyPrint renders inline SVG). Every bar carries a text label
+and an outcome marker shape, so outcomes can be told apart without colour.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html import escape
+
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from staging.outcome import OUTCOME_WORDS, UNKNOWN, derive_outcome
+from staging.severity import SCALE_RANGES
+from staging.text import number
+
+FONT = 'font-family="DejaVu Sans, Arial, Helvetica, sans-serif"'
+LABEL_GUTTER = 170
+RIGHT_MARGIN = 20
+TOP_MARGIN = 28
+SCORE_PANEL_HEIGHT = 110
+ROW_HEIGHT = 34
+BAR_HEIGHT = 12
+AXIS_HEIGHT = 36
+LEGEND_ROW_HEIGHT = 20
+
+# Okabe–Ito palette (safe for the common colour-vision deficiencies); shape and words carry the
+# same information for readers who cannot tell the colours apart, and for greyscale printing.
+OUTCOME_STYLE = {
+    "remission": ("#009E73", "circle"),
+    "response": ("#56B4E9", "square"),
+    "partial_response": ("#E69F00", "triangle"),
+    "non_response": ("#D55E00", "cross"),
+    "intolerance": ("#CC79A7", "diamond"),
+    UNKNOWN: ("#8C8C8C", "ring"),
+}
+SCALE_COLOURS = {"MADRS": "#0072B2", "HAM-D17": "#000000", "PHQ-9": "#882255", "QIDS-SR16": "#44AA99"}
+SCALE_DASHES = {"MADRS": "", "HAM-D17": "6 3", "PHQ-9": "2 2", "QIDS-SR16": "8 3 2 3"}
+
+
+@dataclass(frozen=True)
+class _Row:
+    name: str  # left-hand row name
+    label: str  # the words next to the bar: dose, weeks, outcome
+    outcome: str
+    start: date | None
+    end: date | None  # None: a single day (a marker, not a bar)
+    kind: str  # "trial", "ect" or "course"
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _outcome_words(outcome: str) -> str:
+    return OUTCOME_WORDS.get(outcome, outcome.replace("_", " "))
+
+
+def _trial_rows(episode) -> list[_Row]:
+    rows = []
+    for position, trial in enumerate(episode.trials.all(), start=1):
+        outcome = derive_outcome(
+            trial.outcome or None, None if trial.improvement_pct is None else float(trial.improvement_pct)
+        )
+        if trial.ended_on is not None:
+            end = trial.ended_on
+        elif trial.started_on is not None:
+            end = trial.started_on + timedelta(days=round(float(trial.weeks_at_dose) * 7))
+        else:
+            end = None
+        agents = [augmentation.agent for augmentation in trial.augmentations.all()]
+        label = f"{trial.drug} {number(float(trial.dose_mg_per_day))} mg/day, {number(float(trial.weeks_at_dose))} wk"
+        if agents:
+            label += " + " + ", ".join(agents)
+        label += f" — {_outcome_words(outcome)}"
+        rows.append(_Row(f"{position}. {trial.drug}", label, outcome, trial.started_on, end, "trial"))
+    return rows
+
+
+def _course_rows(episode) -> list[_Row]:
+    rows = []
+    for course in episode.ect_courses.all():
+        sessions = f", {course.sessions} sessions" if course.sessions else ""
+        label = f"ECT {course.get_electrode_placement_display().lower()}{sessions} — {_outcome_words(course.outcome)}"
+        rows.append(_Row("ECT", label, course.outcome, course.started_on, None, "ect"))
+    for course in episode.other_courses.all():
+        outcome = course.outcome or UNKNOWN
+        weeks = f", {number(float(course.weeks))} wk" if course.weeks else ""
+        end = None
+        if course.started_on is not None and course.weeks:
+            end = course.started_on + timedelta(days=round(float(course.weeks) * 7))
+        label = f"{course.get_kind_display()}{weeks} — {_outcome_words(outcome)}"
+        rows.append(_Row(course.get_kind_display(), label, outcome, course.started_on, end, "course"))
+    return rows
+
+
+class _Canvas:
+    """Maps dates to x and collects SVG elements."""
+
+    def __init__(self, first: date, last: date, width: int):
+        self.first, self.last = first, max(last, first + timedelta(days=28))
+        self.left, self.right = LABEL_GUTTER, width - RIGHT_MARGIN
+        self.parts: list[str] = []
+
+    def x(self, day: date) -> float:
+        span = (self.last - self.first).days
+        return round(self.left + (day - self.first).days / span * (self.right - self.left), 1)
+
+    def add(self, element: str) -> None:
+        self.parts.append(element)
+
+    def text(self, x, y, words, *, size=11, anchor="start", weight="normal", fill="#1A1A1A") -> None:
+        bold = ' font-weight="bold"' if weight == "bold" else ""
+        self.add(
+            f'<text x="{x}" y="{y}" {FONT} font-size="{size}" text-anchor="{anchor}" fill="{fill}"{bold}>'
+            f"{escape(words)}</text>"
+        )
+
+
+def _marker(shape: str, x: float, y: float, colour: str, *, size: float = 5) -> str:
+    """An outcome marker: a distinct shape per outcome (outlined in black so it shows in greyscale)."""
+    s = size
+    edge = 'stroke="#000000" stroke-width="1"'
+    if shape == "circle":
+        return f'<circle cx="{x}" cy="{y}" r="{s}" fill="{colour}" {edge}/>'
+    if shape == "ring":
+        return f'<circle cx="{x}" cy="{y}" r="{s}" fill="#FFFFFF" {edge}/>'
+    if shape == "square":
+        return f'<rect x="{x - s}" y="{y - s}" width="{2 * s}" height="{2 * s}" fill="{colour}" {edge}/>'
+    if shape == "triangle":
+        return f'<polygon points="{x},{y - s} {x + s},{y + s} {x - s},{y + s}" fill="{colour}" {edge}/>'
+    if shape == "diamond":
+        return f'<polygon points="{x},{y - s} {x + s},{y} {x},{y + s} {x - s},{y}" fill="{colour}" {edge}/>'
+    # cross
+    return (
+        f'<path d="M{x - s},{y - s} L{x + s},{y + s} M{x - s},{y + s} L{x + s},{y - s}" '
+        f'stroke="{colour}" stroke-width="3"/>'
+        f'<path d="M{x - s},{y - s} L{x + s},{y + s} M{x - s},{y + s} L{x + s},{y - s}" '
+        f'stroke="#000000" stroke-width="1"/>'
+    )
+
+
+def _month_ticks(first: date, last: date) -> list[date]:
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next(step for step in (1, 2, 3, 6, 12, 24, 60) if months / step <= 12)
+    tick = date(first.year, first.month, 1)
+    if tick < first:
+        tick = _add_months(tick, 1)
+    while (tick.month - 1) % step:
+        tick = _add_months(tick, 1)
+    ticks = []
+    while tick <= last:
+        ticks.append(tick)
+        tick = _add_months(tick, step)
+    return ticks
+
+
+def _draw_axis(canvas: _Canvas, top: float, bottom: float, onset: date, ended_on: date | None) -> None:
+    for tick in _month_ticks(canvas.first, canvas.last):
+        x = canvas.x(tick)
+        canvas.add(f'<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" stroke="#D9D9D9" stroke-width="1"/>')
+        canvas.text(x, bottom + 14, tick.strftime("%b %Y"), size=10, anchor="middle", fill="#404040")
+    canvas.add(
+        f'<line x1="{canvas.left}" y1="{bottom}" x2="{canvas.right}" y2="{bottom}" stroke="#404040" stroke-width="1"/>'
+    )
+    canvas.text((canvas.left + canvas.right) / 2, bottom + 30, "Time (months)", size=10, anchor="middle", fill="#404040")
+    for day, words in ((onset, "Episode onset"), (ended_on, "Episode ended")):
+        if day is None:
+            continue
+        x = canvas.x(day)
+        canvas.add(
+            f'<line x1="{x}" y1="{top - 8}" x2="{x}" y2="{bottom}" stroke="#000000" stroke-width="1.5" '
+            'stroke-dasharray="4 3"/>'
+        )
+        canvas.text(x + 3, top - 10, words, size=10, fill="#000000")
+
+
+def _draw_scores(canvas: _Canvas, scores, top: float) -> list[str]:
+    """Scale scores on their own axis: each scale as a % of its maximum, so scales share one axis."""
+    bottom = top + SCORE_PANEL_HEIGHT - 20
+    canvas.text(12, top + 4, "Scale scores", size=11, weight="bold")
+    canvas.text(12, top + 18, "(% of scale maximum)", size=10, fill="#404040")
+    for percent in (0, 50, 100):
+        y = round(bottom - percent / 100 * (bottom - top), 1)
+        canvas.add(
+            f'<line x1="{canvas.left}" y1="{y}" x2="{canvas.right}" y2="{y}" stroke="#EBEBEB" stroke-width="1"/>'
+        )
+        canvas.text(canvas.left - 6, y + 4, f"{percent} %", size=9, anchor="end", fill="#404040")
+    by_scale: dict[str, list] = {}
+    for score in sorted(scores, key=lambda score: (score.rated_on, score.pk or 0)):
+        by_scale.setdefault(score.scale, []).append(score)
+    for scale, points in by_scale.items():
+        colour = SCALE_COLOURS.get(scale, "#000000")
+        maximum = SCALE_RANGES.get(scale, (0, max(point.score for point in points) or 1))[1]
+        coordinates = [
+            (canvas.x(point.rated_on), round(bottom - point.score / maximum * (bottom - top), 1)) for point in points
+        ]
+        dash = f' stroke-dasharray="{SCALE_DASHES[scale]}"' if SCALE_DASHES.get(scale) else ""
+        canvas.add(f'<g data-scale="{escape(scale)}">')
+        canvas.add(
+            f'<polyline points="{" ".join(f"{x},{y}" for x, y in coordinates)}" fill="none" '
+            f'stroke="{colour}" stroke-width="2"{dash}/>'
+        )
+        for (x, y), point in zip(coordinates, points):
+            canvas.add(
+                f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}"><title>'
+                f"{escape(f'{scale} {point.score} on {point.rated_on:%d %b %Y}')}</title></circle>"
+            )
+        last_x, last_y = coordinates[-1]
+        canvas.text(last_x + 6, last_y - 4, f"{scale} {points[-1].score}", size=10, fill=colour, weight="bold")
+        canvas.add("</g>")
+    return list(by_scale)
+
+
+def _draw_row(canvas: _Canvas, row: _Row, y: float) -> None:
+    colour, shape = OUTCOME_STYLE.get(row.outcome, OUTCOME_STYLE[UNKNOWN])
+    canvas.text(12, y + 4, row.name, size=11)
+    bar_y = y - BAR_HEIGHT / 2
+    start_x = canvas.x(row.start)
+    canvas.add(f'<g data-kind="{row.kind}">')
+    if row.end is not None:
+        end_x = max(canvas.x(row.end), start_x + 3)
+        canvas.add(
+            f'<rect x="{start_x}" y="{bar_y}" width="{round(end_x - start_x, 1)}" height="{BAR_HEIGHT}" '
+            f'fill="{colour}" fill-opacity="0.85" stroke="#000000" stroke-width="0.75"/>'
+        )
+    canvas.add(_marker(shape, start_x, y, colour))
+    # late bars get their words to the left, so the text never runs off the right edge
+    anchor_right = start_x > (canvas.left + canvas.right) / 2
+    canvas.text(
+        round(start_x - 8 if anchor_right else start_x + 8, 1),
+        round(bar_y - 3, 1),
+        row.label,
+        size=10,
+        anchor="end" if anchor_right else "start",
+    )
+    canvas.add("</g>")
+
+
+def _draw_undated(canvas: _Canvas, rows: list[_Row], top: float) -> None:
+    canvas.text(12, top, "Undated", size=11, weight="bold")
+    canvas.text(
+        canvas.left, top, "No start date recorded: listed here, not placed on the time axis.", size=10, fill="#404040"
+    )
+    for index, row in enumerate(rows, start=1):
+        y = top + index * ROW_HEIGHT * 0.7
+        colour, shape = OUTCOME_STYLE.get(row.outcome, OUTCOME_STYLE[UNKNOWN])
+        canvas.add(f'<g data-kind="{row.kind}" data-undated="true">')
+        canvas.text(12, y + 4, row.name, size=11)
+        canvas.add(_marker(shape, canvas.left + 6, y, colour))
+        canvas.text(canvas.left + 18, y + 4, row.label, size=10)
+        canvas.add("</g>")
+
+
+def _draw_legend(canvas: _Canvas, top: float) -> None:
+    canvas.text(12, top + 4, "Outcome", size=11, weight="bold")
+    x = canvas.left
+    for outcome, (colour, shape) in OUTCOME_STYLE.items():
+        canvas.add(_marker(shape, x + 6, top, colour))
+        words = _outcome_words(outcome)
+        canvas.text(x + 16, top + 4, words, size=10)
+        x += 26 + len(words) * 6
+
+
+def render_timeline_svg(episode, scale_scores=None, *, width: int = 900, today: date | None = None) -> SafeString:
+    """The episode's trials, ECT and other courses, and scale scores on one time axis.
+
+    `scale_scores` defaults to the episode's own. Undated trials and courses are listed in a
+    separate group below the axis. Text is escaped; the result is safe to embed as HTML.
+    """
+    width = max(int(width), 480)
+    scores = list(episode.scale_scores.all() if scale_scores is None else scale_scores)
+    rows = _trial_rows(episode) + _course_rows(episode)
+    dated = [row for row in rows if row.start is not None]
+    undated = [row for row in rows if row.start is None]
+
+    end_of_axis = episode.ended_on or today or timezone.localdate()
+    days = [episode.onset, end_of_axis] + [row.start for row in dated] + [score.rated_on for score in scores]
+    days += [row.end for row in dated if row.end is not None]
+    canvas = _Canvas(min(days), max(days), width)
+
+    y = TOP_MARGIN
+    scales = []
+    if scores:
+        scales = _draw_scores(canvas, scores, y)
+        y += SCORE_PANEL_HEIGHT
+    rows_top = y + 10
+    for index, row in enumerate(dated):
+        _draw_row(canvas, row, rows_top + 12 + index * ROW_HEIGHT + BAR_HEIGHT)
+    axis_bottom = rows_top + max(len(dated), 1) * ROW_HEIGHT + 10
+    if not dated:
+        canvas.text(canvas.left, rows_top + 24, "No dated treatment in this episode.", size=11, fill="#404040")
+    _draw_axis(canvas, TOP_MARGIN if scores else rows_top, axis_bottom, episode.onset, episode.ended_on)
+    y = axis_bottom + AXIS_HEIGHT
+    if undated:
+        y += 10
+        _draw_undated(canvas, undated, y)
+        y += len(undated) * ROW_HEIGHT * 0.7 + 16
+    y += 10
+    _draw_legend(canvas, y)
+    height = round(y + LEGEND_ROW_HEIGHT, 1)
+
+    trials = sum(1 for row in rows if row.kind == "trial")
+    courses = len(rows) - trials
+    description = (
+        f"Treatment timeline of the episode from {episode.onset:%d %b %Y}: "
+        f"{trials} antidepressant trial{'s' if trials != 1 else ''}"
+        f", {courses} ECT or other course{'s' if courses != 1 else ''}"
+        f", {len(scores)} scale score{'s' if len(scores) != 1 else ''}"
+        + (f" ({', '.join(scales)})" if scales else "")
+        + (f"; {len(undated)} undated, listed separately" if undated else "")
+        + "."
+    )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(description)}">'
+        f"<title>{escape(description)}</title>"
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#FFFFFF"/>'
+        + "".join(canvas.parts)
+        + "</svg>"
+    )
+    return mark_safe(svg)  # every piece of text above went through escape()
