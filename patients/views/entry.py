@@ -1,13 +1,146 @@
-"""Episode, trial, course and scale-score entry (stubs, being built)."""
+"""The clinician's data entry: the current episode, its trials, courses and scale scores.
 
-from django.http import HttpResponse
+Every page belongs to one patient the user may see (404 otherwise). A save writes the whole
+page and restages the patient in one transaction: if any row is invalid, or anything fails
+while saving, nothing changes (rules §1.1: only the current episode is ever staged).
+"""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from patients import forms
 from patients.access import get_visible_patient
+from patients.models import Episode, ScaleScore
+from patients.services import restage
+from staging.catalogue import default_catalogue
+from staging.severity import suggest_severity
 
 
-def _stub(request, pk):
-    get_visible_patient(request.user, pk)
-    return HttpResponse("todo")
+def _current_episode(patient) -> Episode | None:
+    return Episode.objects.filter(patient=patient, ended_on__isnull=True).first()
 
 
-episode_edit = episode_new = trials_edit = courses_edit = scores_edit = _stub
+def _episode_needed(request, patient):
+    messages.info(request, "Record the current episode first: trials, courses and scores belong to it.")
+    return redirect("patients:episode", pk=patient.pk)
+
+
+def _saved(request, patient, what: str):
+    messages.success(request, f"{what} saved; the staging is up to date.")
+    return redirect("patients:detail", pk=patient.pk)
+
+
+def _render(request, template: str, patient, **context):
+    return render(request, f"patients/entry/{template}", {"patient": patient, **context})
+
+
+def _severity_suggestion(episode: Episode | None):
+    latest = ScaleScore.objects.filter(episode=episode).order_by("rated_on", "pk").last() if episode else None
+    return suggest_severity(latest.scale, latest.score) if latest else None
+
+
+def episode_edit(request, pk):
+    patient = get_visible_patient(request.user, pk)
+    episode = _current_episode(patient)
+    form = forms.EpisodeForm(
+        request.POST or None,
+        instance=episode or Episode(patient=patient),
+        severity_suggestion=_severity_suggestion(episode),
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            if episode is not None:
+                form.instance.version += 1
+            form.save()
+            restage(patient)
+        return _saved(request, patient, "Episode")
+    return _render(request, "episode_form.html", patient, form=form, episode=episode,
+                   errors=forms.error_summary(form) if form.is_bound else [])
+
+
+def episode_new(request, pk):
+    patient = get_visible_patient(request.user, pk)
+    episode = _current_episode(patient)
+    if episode is None:
+        return redirect("patients:episode", pk=patient.pk)
+    data = request.POST or None
+    end_form = forms.EndEpisodeForm(data, episode=episode)
+    new_form = forms.EpisodeForm(data, prefix="new", instance=Episode(patient=patient))
+    if end_form.is_bound and end_form.is_valid():
+        new_form.previous_episode_ended_on = end_form.cleaned_data["ended_on"]
+    if request.method == "POST" and end_form.is_valid() and new_form.is_valid():
+        with transaction.atomic():
+            # End the old episode first: the one-current-episode constraint holds at every step.
+            episode.ended_on = end_form.cleaned_data["ended_on"]
+            episode.version += 1
+            episode.save(update_fields=["ended_on", "version"])
+            new_form.save()
+            restage(patient)
+        return _saved(request, patient, "New episode")
+    return _render(request, "episode_new.html", patient, episode=episode, end_form=end_form, form=new_form,
+                   errors=forms.error_summary(end_form, new_form) if end_form.is_bound else [])
+
+
+def trials_edit(request, pk):
+    patient = get_visible_patient(request.user, pk)
+    episode = _current_episode(patient)
+    if episode is None:
+        return _episode_needed(request, patient)
+    catalogue = default_catalogue()
+    formset = forms.trial_formset_class(catalogue)(
+        request.POST or None,
+        instance=episode,
+        prefix="trials",
+        queryset=episode.trials.prefetch_related("augmentations"),
+    )
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save_trials()
+            restage(patient)
+        return _saved(request, patient, "Trials")
+    return _render(
+        request, "trials_form.html", patient,
+        episode=episode,
+        formset=formset,
+        catalogue=forms.drug_catalogue_json(catalogue),
+        patient_age=patient.age_on(timezone.localdate()),
+        errors=forms.error_summary(("Trial", formset)) if formset.is_bound else [],
+    )
+
+
+def courses_edit(request, pk):
+    patient = get_visible_patient(request.user, pk)
+    episode = _current_episode(patient)
+    if episode is None:
+        return _episode_needed(request, patient)
+    data = request.POST or None
+    ect_formset = forms.EctCourseFormSet(data, instance=episode, prefix="ect")
+    other_formset = forms.OtherCourseFormSet(data, instance=episode, prefix="other")
+    if request.method == "POST" and ect_formset.is_valid() and other_formset.is_valid():
+        with transaction.atomic():
+            ect_formset.save()
+            other_formset.save()
+            restage(patient)
+        return _saved(request, patient, "Courses")
+    errors = forms.error_summary(("ECT course", ect_formset), ("Other course", other_formset)) if data else []
+    return _render(request, "courses_form.html", patient, episode=episode, ect_formset=ect_formset,
+                   other_formset=other_formset, errors=errors)
+
+
+def scores_edit(request, pk):
+    patient = get_visible_patient(request.user, pk)
+    episode = _current_episode(patient)
+    if episode is None:
+        return _episode_needed(request, patient)
+    formset = forms.ScaleScoreFormSet(request.POST or None, instance=episode, prefix="scores")
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+            restage(patient)
+        return _saved(request, patient, "Scale scores")
+    return _render(request, "scores_form.html", patient, episode=episode, formset=formset,
+                   errors=forms.error_summary(("Score", formset)) if formset.is_bound else [])
