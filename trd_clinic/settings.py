@@ -7,6 +7,7 @@ DATABASE_URL          postgres://user@host:5432/db; SQLite file db.sqlite3 when 
 TRD_PAPER_SIZE        A4 (default) or Letter, for PDF staging reports
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "staging",
     "patients",
+    "axes",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -55,9 +58,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "audit.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "trd_clinic.security.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "trd_clinic.urls"
@@ -89,6 +95,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Log-in hardening. Axes first: a locked-out user is refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Per user name and address: a clinic behind one NAT address is not locked out as a whole by
+# one person's typos, and nobody can lock a named clinician out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Argon2 first: new and re-hashed passwords use it; older hashes are upgraded at the next log-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# The session ends after 30 idle minutes (every request pushes the expiry on) or when the
+# browser closes.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -115,9 +146,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"strip_query_strings": {"()": "trd_clinic.logging.StripQueryStrings"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["strip_query_strings"]}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"trd_clinic": {"level": "INFO"}, "staging": {"level": "INFO"}, "patients": {"level": "INFO"}},
+    "loggers": {
+        "trd_clinic": {"level": "INFO"},
+        "staging": {"level": "INFO"},
+        "patients": {"level": "INFO"},
+        "audit": {"level": "INFO"},
+        # Logger filters run before any handler (runserver's own, admin mail): search terms in
+        # query strings are gone before a record is written anywhere.
+        "django.request": {"filters": ["strip_query_strings"]},
+        "django.server": {"filters": ["strip_query_strings"]},
+        "axes": {"filters": ["strip_query_strings"]},
+    },
 }
 
 if not DEBUG:

@@ -6,5 +6,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("staging.urls")),
     path("", include("patients.urls")),
+    path("", include("audit.urls")),
 ]
