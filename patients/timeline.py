@@ -133,8 +133,8 @@ def _marker(shape: str, x: float, y: float, colour: str, *, size: float = 5) -> 
         return f'<circle cx="{x}" cy="{y}" r="{s}" fill="{colour}" {edge}/>'
     if shape == "ring":
         return f'<circle cx="{x}" cy="{y}" r="{s}" fill="#FFFFFF" {edge}/>'
-    if shape == "square":
-        return f'<rect x="{x - s}" y="{y - s}" width="{2 * s}" height="{2 * s}" fill="{colour}" {edge}/>'
+    if shape == "square":  # a polygon, so that the only <rect> of a row is its bar
+        return f'<polygon points="{x - s},{y - s} {x + s},{y - s} {x + s},{y + s} {x - s},{y + s}" fill="{colour}" {edge}/>'
     if shape == "triangle":
         return f'<polygon points="{x},{y - s} {x + s},{y + s} {x - s},{y + s}" fill="{colour}" {edge}/>'
     if shape == "diamond":
