@@ -1,0 +1,530 @@
+"""The clinic admin's review of the patient list: who is at which stage, who meets regulatory
+TRD, whose staging is old — from 30 patients to 100,000.
+
+Scope: a superuser sees every clinic; a clinic admin (staff with a clinic_admin membership and
+the "Clinic admins" group, patients.permissions) sees and changes only their clinic's patients,
+and another clinic's patient "doesn't exist" for them (patients.access). Staging columns are
+never edited here: patients.services.restage writes them.
+
+Scale: every filter and sort reads the denormalised staging columns of Patient and follows one
+of its indexes; the changelist runs the same number of queries at any size (pinned in
+tests/patients/test_admin.py).
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Count
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from patients.access import clinic_of, visible_patients
+from patients.models import (
+    Clinic,
+    EctCourse,
+    Episode,
+    Membership,
+    OtherCourse,
+    Patient,
+    ScaleScore,
+    Trial,
+)
+from patients.permissions import make_clinic_admin_user
+from patients.services import restage, restage_many
+
+STAGING_FIELDS = (
+    "thase_rush_stage",
+    "msm_total",
+    "msm_category",
+    "mgh_score",
+    "label",
+    "regulatory_trd",
+    "dtd_met",
+    "staged_at",
+    "current_snapshot",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters
+
+
+def titled(filter_class, title: str):
+    """A field filter with a clinician's title instead of the field's verbose name."""
+
+    class TitledFilter(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    TitledFilter.__name__ = f"{filter_class.__name__}_{title}"
+    return TitledFilter
+
+
+class MsmTotalFilter(admin.SimpleListFilter):
+    """Fixed choices 3–15 (rules §4.2): Django's default would run SELECT DISTINCT over the table."""
+
+    title = "MSM total"
+    parameter_name = "msm_total"
+
+    def lookups(self, request, model_admin):
+        return [(str(total), str(total)) for total in range(3, 16)] + [("none", "Not applicable")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(msm_total__isnull=True)
+        if value and value.isdigit() and 3 <= int(value) <= 15:
+            return queryset.filter(msm_total=int(value))
+        return queryset
+
+
+class LastAssessedFilter(admin.SimpleListFilter):
+    """Whose staging is old: the question the clinic admin asks, in months rather than dates."""
+
+    title = "last assessed"
+    parameter_name = "assessed"
+    AGES = {"30d": ("Within 30 days", 30), "6m": ("More than 6 months ago", 182), "12m": ("More than 12 months ago", 365)}
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _) in self.AGES.items()] + [("never", "Never staged")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "never":
+            return queryset.filter(staged_at__isnull=True)
+        if value in self.AGES:
+            cutoff = timezone.now() - timedelta(days=self.AGES[value][1])
+            return queryset.filter(staged_at__gte=cutoff) if value == "30d" else queryset.filter(staged_at__lt=cutoff)
+        return queryset
+
+
+# ---------------------------------------------------------------------------------------------
+# Changelist
+
+
+class PatientChangeList(ChangeList):
+    def _get_deterministic_ordering(self, ordering):
+        """Break ties by name, then pk, in the sort's direction, so every sort of a column X
+        walks the (X, name) / (clinic, X, name) indexes instead of sorting the table."""
+        ordering = list(ordering)
+        names = [part.lstrip("-") for part in ordering if isinstance(part, str)]
+        if "pk" in names or "id" in names:
+            return ordering
+        descending = bool(ordering) and isinstance(ordering[0], str) and ordering[0].startswith("-")
+        prefix = "-" if descending else ""
+        if "name" not in names:
+            ordering.append(f"{prefix}name")
+        ordering.append(f"{prefix}pk")
+        return ordering
+
+
+class PatientAdminForm(forms.ModelForm):
+    """For a clinic admin the clinic is not a form field; check record-number uniqueness here,
+    which Django skips for a constraint on a field outside the form."""
+
+    fixed_clinic: Clinic | None = None
+
+    class Meta:
+        model = Patient
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.fixed_clinic is not None and not self.instance.pk:
+            self.instance.clinic = self.fixed_clinic
+
+    def clean(self):
+        cleaned = super().clean()
+        record_number = cleaned.get("record_number")
+        if "clinic" not in self.fields and record_number and self.instance.clinic_id:
+            duplicate = Patient.objects.filter(clinic_id=self.instance.clinic_id, record_number=record_number)
+            if duplicate.exclude(pk=self.instance.pk).exists():
+                self.add_error("record_number", "This clinic already has a patient with this record number.")
+        return cleaned
+
+
+CSV_DANGEROUS_FIRST_CHARACTERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """A cell a spreadsheet shows as text: a leading = + - @ would otherwise start a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_DANGEROUS_FIRST_CHARACTERS) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+CSV_HEADER = [
+    "Record number",
+    "Name",
+    "Clinic",
+    "Thase-Rush stage",
+    "MSM total",
+    "MSM category",
+    "MGH-S",
+    "Label",
+    "Regulatory TRD",
+    "DTD",
+    "Last assessed",
+    "Ruleset",
+]
+
+
+def _yes_no(value, yes="yes", no="no") -> str:
+    return "" if value is None else (yes if value else no)
+
+
+def staging_csv_row(patient: Patient) -> list[str]:
+    snapshot = patient.current_snapshot
+    return [
+        patient.record_number,
+        patient.name,
+        patient.clinic.name,
+        patient.get_thase_rush_stage_display() if patient.thase_rush_stage is not None else "",
+        patient.msm_total,
+        patient.get_msm_category_display(),
+        patient.mgh_score,
+        patient.get_label_display(),
+        _yes_no(patient.regulatory_trd),
+        _yes_no(patient.dtd_met, "met", "not met"),
+        timezone.localdate(patient.staged_at).isoformat() if patient.staged_at else "",
+        snapshot.ruleset if snapshot else "",
+    ]
+
+
+class EpisodeInline(admin.TabularInline):
+    model = Episode
+    fields = ("onset", "ended_on", "severity", "functional_impairment", "trial_count")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(number_of_trials=Count("trials"))
+
+    @admin.display(description="Trials")
+    def trial_count(self, episode):
+        return episode.number_of_trials
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ClinicScopedAdmin(admin.ModelAdmin):
+    """Objects outside the user's clinic are refused like missing ones (never "forbidden")."""
+
+    def patient_clinic_id(self, obj) -> int:
+        raise NotImplementedError
+
+    def in_scope(self, request, obj) -> bool:
+        if obj is None or request.user.is_superuser:
+            return True
+        clinic = clinic_of(request.user)
+        return clinic is not None and self.patient_clinic_id(obj) == clinic.pk
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.in_scope(request, obj)
+
+
+@admin.register(Patient)
+class PatientAdmin(ClinicScopedAdmin):
+    form = PatientAdminForm
+    list_display = (
+        "record_number",
+        "name",
+        "clinic_name",
+        "stage",
+        "msm_total_display",
+        "msm_category_display",
+        "label_display",
+        "regulatory_trd_display",
+        "dtd_display",
+        "last_assessed",
+    )
+    list_display_links = ("record_number", "name")
+    list_select_related = ("clinic",)
+    search_fields = ("name", "record_number")
+    search_help_text = "Part of a name or a record number."
+    ordering = ("name", "pk")
+    list_per_page = 50
+    # Django would otherwise count the whole (unfiltered) table on every page.
+    show_full_result_count = False
+    readonly_fields = STAGING_FIELDS + ("version", "created_at", "updated_at")
+    inlines = [EpisodeInline]
+    actions = ["export_staging_csv", "recompute_staging"]
+
+    def patient_clinic_id(self, obj):
+        return obj.clinic_id
+
+    def get_changelist(self, request, **kwargs):
+        return PatientChangeList
+
+    def get_queryset(self, request):
+        return visible_patients(request.user)
+
+    def get_list_filter(self, request):
+        filters = [
+            ("thase_rush_stage", titled(admin.ChoicesFieldListFilter, "Thase–Rush stage")),
+            MsmTotalFilter,
+            ("msm_category", titled(admin.ChoicesFieldListFilter, "MSM category")),
+            ("label", titled(admin.ChoicesFieldListFilter, "label")),
+            ("regulatory_trd", titled(admin.BooleanFieldListFilter, "regulatory TRD")),
+            ("dtd_met", titled(admin.BooleanFieldListFilter, "DTD")),
+            LastAssessedFilter,
+        ]
+        if request.user.is_superuser:  # a clinic admin has one clinic: the filter would be noise
+            filters.insert(0, "clinic")
+        return filters
+
+    def get_fieldsets(self, request, obj=None):
+        patient_fields = ["record_number", "name", "date_of_birth", "sex"]
+        if request.user.is_superuser or obj is not None:
+            patient_fields.insert(0, "clinic")
+        return [
+            (None, {"fields": patient_fields}),
+            (
+                "Current staging (computed from the current episode; read-only)",
+                {"fields": list(STAGING_FIELDS)},
+            ),
+            ("Record", {"fields": ["version", "created_at", "updated_at"], "classes": ["collapse"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return self.readonly_fields + ("clinic",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not request.user.is_superuser:
+            form = type(form.__name__, (form,), {"fixed_clinic": clinic_of(request.user)})
+        return form
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and (
+            request.user.is_superuser or clinic_of(request.user) is not None
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.clinic = clinic_of(request.user)  # a clinic admin's patient is always their clinic's
+        if change:
+            obj.version += 1  # the clinician's edit forms detect this change (optimistic locking)
+        super().save_model(request, obj, form, change)
+        if change and "date_of_birth" in form.changed_data:
+            restage(obj)  # age selects the 65+ minimum doses (rules §3.2, §9)
+
+    # -- columns ----------------------------------------------------------------------------
+
+    @admin.display(description="Clinic", ordering="clinic_id")
+    def clinic_name(self, patient):
+        return patient.clinic.name
+
+    @admin.display(description="Thase–Rush stage", ordering="thase_rush_stage", empty_value="—")
+    def stage(self, patient):
+        return None if patient.thase_rush_stage is None else patient.get_thase_rush_stage_display()
+
+    @admin.display(description="MSM total", ordering="msm_total", empty_value="—")
+    def msm_total_display(self, patient):
+        return patient.msm_total
+
+    @admin.display(description="MSM category", ordering="msm_category", empty_value="—")
+    def msm_category_display(self, patient):
+        return patient.get_msm_category_display() or None
+
+    @admin.display(description="Label", ordering="label", empty_value="—")
+    def label_display(self, patient):
+        return patient.get_label_display() or None
+
+    @admin.display(description="Regulatory TRD", ordering="regulatory_trd", boolean=True)
+    def regulatory_trd_display(self, patient):
+        return patient.regulatory_trd
+
+    @admin.display(description="DTD", ordering="dtd_met", boolean=True)
+    def dtd_display(self, patient):
+        return patient.dtd_met
+
+    @admin.display(description="Last assessed", ordering="staged_at", empty_value="never")
+    def last_assessed(self, patient):
+        return timezone.localdate(patient.staged_at) if patient.staged_at else None
+
+    # -- actions ----------------------------------------------------------------------------
+
+    @admin.action(description="Export the selected patients' staging as CSV", permissions=["view"])
+    def export_staging_csv(self, request, queryset):
+        patients = (
+            queryset.select_related("clinic", "current_snapshot")
+            .only(
+                "record_number", "name", "clinic__name", "current_snapshot__ruleset",
+                *[field for field in STAGING_FIELDS if field != "current_snapshot"],
+            )
+            .order_by("name", "pk")
+        )
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield writer.writerow(CSV_HEADER)
+            for patient in patients.iterator(chunk_size=2000):
+                yield writer.writerow([csv_safe(cell) for cell in staging_csv_row(patient)])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        # No patient data in the file name: it reaches download histories and proxies.
+        filename = f"patient-staging-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.action(description="Recompute staging for the selected patients", permissions=["change"])
+    def recompute_staging(self, request, queryset):
+        staged, changed = restage_many(queryset.order_by("pk").values_list("pk", flat=True))
+        self.message_user(
+            request,
+            f"Recomputed {staged} patient{'s' if staged != 1 else ''}; "
+            f"{changed} result{'s' if changed != 1 else ''} changed.",
+            messages.SUCCESS,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Episodes: read-only, reached from a patient's page
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields if field.name not in ("id", "episode", "trial")] + list(
+            getattr(self, "extra_readonly", ())
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TrialInline(ReadOnlyInline):
+    model = Trial
+    extra_readonly = ("augmentation_agents",)
+    exclude = ("version",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("augmentations")
+
+    @admin.display(description="Augmentation")
+    def augmentation_agents(self, trial):
+        return ", ".join(str(augmentation) for augmentation in trial.augmentations.all()) or "—"
+
+
+class EctCourseInline(ReadOnlyInline):
+    model = EctCourse
+
+
+class OtherCourseInline(ReadOnlyInline):
+    model = OtherCourse
+
+
+class ScaleScoreInline(ReadOnlyInline):
+    model = ScaleScore
+
+
+@admin.register(Episode)
+class EpisodeAdmin(ClinicScopedAdmin):
+    list_display = ("patient", "onset", "ended_on", "severity")
+    list_select_related = ("patient",)
+    show_full_result_count = False
+    inlines = [TrialInline, EctCourseInline, OtherCourseInline, ScaleScoreInline]
+    exclude = ("version",)
+
+    def patient_clinic_id(self, obj):
+        return obj.patient.clinic_id
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(patient__in=visible_patients(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Episode._meta.fields if field.name != "id"]
+
+    def get_model_perms(self, request):
+        return {}  # not on the admin index: episodes are opened from their patient's page
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Clinics and memberships: superusers only
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Clinic)
+class ClinicAdmin(SuperuserOnlyAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Membership)
+class MembershipAdmin(SuperuserOnlyAdmin):
+    list_display = ("user", "clinic", "role")
+    list_filter = ("role", "clinic")
+    list_select_related = ("user", "clinic")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    autocomplete_fields = ("clinic",)
+    raw_id_fields = ("user",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.role == Membership.CLINIC_ADMIN:
+            make_clinic_admin_user(obj.user)  # staff + group, or the admin would stay closed to them
+
