@@ -1,0 +1,40 @@
+"""Recompute every patient's stored staging, e.g. after the catalogue or the ruleset changed.
+
+    python manage.py recompute_staging [--clinic SLUG] [--batch-size 500]
+
+Safe to run twice: a snapshot is written only when the result differs from the stored one
+(patients.services.restage_many), so a second run reports 0 changed. Progress goes to stderr;
+the summary line on stdout is the only output a script needs to read.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from patients.models import Clinic, Patient
+from patients.progress import ProgressBar
+from patients.services import restage_many
+
+
+class Command(BaseCommand):
+    help = "Recompute the stored staging of every patient (or one clinic's) and report how many results changed."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clinic", metavar="SLUG", help="Only this clinic's patients (its short name).")
+        parser.add_argument("--batch-size", type=int, default=500, help="Patients per transaction (default 500).")
+
+    def handle(self, *args, clinic=None, batch_size=500, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        patients = Patient.objects.all()
+        if clinic is not None:
+            found = Clinic.objects.filter(slug=clinic).first()
+            if found is None:
+                known = ", ".join(Clinic.objects.order_by("slug").values_list("slug", flat=True)[:20]) or "none"
+                raise CommandError(f"No clinic with the short name “{clinic}”. Known clinics: {known}.")
+            patients = patients.filter(clinic=found)
+        patient_ids = list(patients.order_by("pk").values_list("pk", flat=True))
+        with ProgressBar(len(patient_ids), "patients", stream=self.stderr._out) as progress:
+            staged, changed = restage_many(patient_ids, batch_size=batch_size, on_batch=progress.advance)
+        self.stdout.write(
+            f"Recomputed {staged} patient{'s' if staged != 1 else ''}; "
+            f"{changed} result{'s' if changed != 1 else ''} changed."
+        )
