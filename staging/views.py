@@ -1,0 +1,116 @@
+"""The PDF staging report: produced from the stored staging, served inline, recorded.
+
+`produce_report` is shared with `manage.py staging_report`; staging/report.py holds the
+Django-free content and rendering.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from patients.access import get_visible_patient
+from patients.models import Episode
+from staging.models import COMMAND_LINE, GeneratedReport
+from staging.report import RenderedPdf, build_report_context, render_pdf
+
+try:  # the timeline is another module's work; the report stands without it
+    from patients.timeline import render_timeline_svg
+except ImportError:  # pragma: no cover - only until patients/timeline.py exists
+    render_timeline_svg = None
+
+logger = logging.getLogger(__name__)
+
+
+class ReportUnavailable(Exception):
+    """The patient has no current staging: the episode must be entered first."""
+
+
+@dataclass(frozen=True)
+class ProducedReport:
+    rendered: RenderedPdf
+    record: GeneratedReport
+    filename: str
+
+
+def load_staged_episode(patient):
+    """The current snapshot and its episode with every record the report shows, in 5 queries."""
+    snapshot = patient.current_snapshot
+    if snapshot is None or snapshot.episode_id is None:
+        raise ReportUnavailable
+    episode = (
+        Episode.objects.filter(pk=snapshot.episode_id)
+        .prefetch_related(
+            "trials__augmentations",
+            "ect_courses",
+            "other_courses",
+            "scale_scores",
+        )
+        .first()
+    )
+    if episode is None:
+        raise ReportUnavailable
+    return snapshot, episode
+
+
+def report_html(patient, snapshot, episode, *, clinician_name: str, paper_size: str) -> str:
+    timeline_svg = None
+    if render_timeline_svg is not None:
+        timeline_svg = render_timeline_svg(episode, list(episode.scale_scores.all()))
+    context = build_report_context(
+        patient,
+        snapshot,
+        episode,
+        clinician_name=clinician_name,
+        generated_on=timezone.localdate(),
+        paper_size=paper_size,
+        timeline_svg=timeline_svg,
+    )
+    return render_to_string("staging/report.html", context)
+
+
+def produce_report(patient, *, user=None, generated_by: str | None = None, channel: str = GeneratedReport.WEB,
+                   paper_size: str | None = None) -> ProducedReport:
+    """Render the patient's current staging to PDF and record who produced which bytes."""
+    paper_size = paper_size or settings.TRD_PAPER_SIZE
+    snapshot, episode = load_staged_episode(patient)
+    clinician_name = (user.get_full_name() or user.get_username()) if user is not None else ""
+    html = report_html(patient, snapshot, episode, clinician_name=clinician_name, paper_size=paper_size)
+    rendered = render_pdf(html, paper_size)
+    with transaction.atomic():
+        record = GeneratedReport.objects.create(
+            patient=patient,
+            snapshot=snapshot,
+            generated_by_user=user,
+            generated_by=generated_by or (user.get_username() if user is not None else COMMAND_LINE),
+            channel=channel,
+            sha256=rendered.sha256,
+            paper_size=paper_size,
+            page_count=rendered.page_count,
+            byte_size=len(rendered.pdf),
+        )
+    logger.info("staging report %s produced for patient %s (%s pages)", record.pk, patient.pk, rendered.page_count)
+    # The file name reaches download folders and mail attachments: ids and a date, no name.
+    filename = f"staging-report-{patient.pk}-{record.generated_at:%Y-%m-%d}.pdf"
+    return ProducedReport(rendered=rendered, record=record, filename=filename)
+
+
+@require_GET
+def staging_report(request, pk):
+    patient = get_visible_patient(request.user, pk)
+    try:
+        produced = produce_report(patient, user=request.user)
+    except ReportUnavailable:
+        return render(request, "staging/report_unavailable.html", {"patient": patient}, status=409)
+    response = HttpResponse(produced.rendered.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{produced.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
