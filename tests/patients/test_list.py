@@ -205,3 +205,14 @@ def test_query_count_does_not_grow_with_patients(clinician_client, clinic, count
     with django_assert_max_num_queries(10):  # session, user, clinic, count, page (+ session save)
         response = clinician_client.get(LIST, {"sort": "-stage", "label": "trd"})
     assert len(response.context["page"].object_list) == min(count, 25)
+
+
+def test_superuser_sees_every_clinic_with_its_name(client, clinic, other_clinic):
+    make_patient(clinic, name="North Patient")
+    make_patient(other_clinic, name="South Patient")
+    client.force_login(make_user(None, is_superuser=True, is_staff=True))
+
+    response = client.get(LIST)
+
+    assert _names(response) == ["North Patient", "South Patient"]
+    assert b"<td>South Clinic</td>" in response.content
