@@ -193,8 +193,8 @@ class EpisodeForm(forms.ModelForm):
 
     class Meta:
         model = Episode
-        fields = ["onset", "severity", "functional_impairment", "comorbidities", "psychosocial_stressors",
-                  *vocabulary.SCREENING_ITEMS]
+        fields = ("onset", "severity", "functional_impairment", "comorbidities", "psychosocial_stressors",
+                  *vocabulary.SCREENING_ITEMS)
         widgets = {
             "onset": _DATE,
             **{item: forms.RadioSelect for item in vocabulary.SCREENING_ITEMS},
@@ -278,8 +278,10 @@ class TrialForm(forms.ModelForm):
 
     class Meta:
         model = Trial
-        fields = ["drug", "drug_class", "min_adequate_dose_mg", "dose_mg_per_day", "weeks_at_dose", "started_on",
-                  "ended_on", "adherence_pct", "improvement_pct", "outcome"]
+        # A tuple, not a list: BaseInlineFormSet appends the foreign key to a list in place, which
+        # would leak an `episode` field into every form built from this class afterwards.
+        fields = ("drug", "drug_class", "min_adequate_dose_mg", "dose_mg_per_day", "weeks_at_dose", "started_on",
+                  "ended_on", "adherence_pct", "improvement_pct", "outcome")
         widgets = {
             "drug": forms.TextInput(attrs={"list": "drug-catalogue-list", "autocomplete": "off"}),
             "started_on": _DATE,
@@ -524,7 +526,7 @@ def drug_catalogue_json(catalogue: Catalogue | None = None) -> dict:
 class EctCourseForm(forms.ModelForm):
     class Meta:
         model = EctCourse
-        fields = ["electrode_placement", "sessions", "outcome", "started_on"]
+        fields = ("electrode_placement", "sessions", "outcome", "started_on")
         widgets = {"started_on": _DATE}
         labels = {"electrode_placement": "Electrode placement", "sessions": "Sessions", "started_on": "Start date"}
 
@@ -538,7 +540,7 @@ class EctCourseForm(forms.ModelForm):
 class OtherCourseForm(forms.ModelForm):
     class Meta:
         model = OtherCourse
-        fields = ["kind", "weeks", "outcome", "started_on"]
+        fields = ("kind", "weeks", "outcome", "started_on")
         widgets = {"started_on": _DATE}
         labels = {"kind": "Treatment", "weeks": "Weeks", "started_on": "Start date"}
 
@@ -556,7 +558,7 @@ class OtherCourseForm(forms.ModelForm):
 class ScaleScoreForm(forms.ModelForm):
     class Meta:
         model = ScaleScore
-        fields = ["scale", "score", "rated_on"]
+        fields = ("scale", "score", "rated_on")
         widgets = {"rated_on": _DATE}
         labels = {"scale": "Scale", "score": "Score", "rated_on": "Rated on"}
 
