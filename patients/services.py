@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from patients.models import Episode, Patient, StagingSnapshot
+from patients.models import Episode, Patient, StagingSnapshot, Trial
 from staging import inputs as engine_inputs
 from staging.catalogue import default_catalogue
 from staging.engine import stage
@@ -34,6 +34,12 @@ def current_episode(patient: Patient) -> Episode | None:
     )
 
 
+def _rows(instance, relation: str):
+    """Related rows: the `<relation>_list` batch restaging prefetched, else the related manager's."""
+    rows = getattr(instance, f"{relation}_list", None)
+    return rows if rows is not None else getattr(instance, relation).all()
+
+
 def build_staging_input(patient: Patient, episode: Episode, assessed_on: date) -> engine_inputs.StagingInput:
     """rules §1: the current episode only; earlier episodes are never passed to the engine."""
     trials = tuple(
@@ -50,13 +56,13 @@ def build_staging_input(patient: Patient, episode: Episode, assessed_on: date) -
                     dose_mg_per_day=_number(augmentation.dose_mg_per_day),
                     weeks=_number(augmentation.weeks),
                 )
-                for augmentation in trial.augmentations.all()
+                for augmentation in _rows(trial, "augmentations")
             ),
             started_on=trial.started_on,
             drug_class=trial.drug_class or None,
             min_adequate_dose_mg=_number(trial.min_adequate_dose_mg),
         )
-        for trial in episode.trials.all()
+        for trial in _rows(episode, "trials")
     )
     return engine_inputs.StagingInput(
         assessed_on=assessed_on,
@@ -74,11 +80,11 @@ def build_staging_input(patient: Patient, episode: Episode, assessed_on: date) -
             engine_inputs.EctCourse(
                 electrode_placement=course.electrode_placement, outcome=course.outcome, sessions=course.sessions
             )
-            for course in episode.ect_courses.all()
+            for course in _rows(episode, "ect_courses")
         ),
         other_courses=tuple(
             engine_inputs.OtherCourse(kind=course.kind, weeks=_number(course.weeks), outcome=course.outcome or None)
-            for course in episode.other_courses.all()
+            for course in _rows(episode, "other_courses")
         ),
     )
 
@@ -167,8 +173,16 @@ def patients_for_staging(queryset):
 
     The stored snapshot's input JSON is never needed to decide whether the result changed.
     """
+    # Prefetched into plain lists (to_attr): Django's per-instance manager caches would cost
+    # more than staging itself at 100,000 patients.
     current_episodes = Episode.objects.filter(ended_on__isnull=True).prefetch_related(
-        "trials__augmentations", "ect_courses", "other_courses"
+        Prefetch(
+            "trials",
+            queryset=Trial.objects.prefetch_related(Prefetch("augmentations", to_attr="augmentations_list")),
+            to_attr="trials_list",
+        ),
+        Prefetch("ect_courses", to_attr="ect_courses_list"),
+        Prefetch("other_courses", to_attr="other_courses_list"),
     )
     return (
         queryset.select_related("current_snapshot")
