@@ -38,17 +38,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+def require_chromium(executable: Path = CHROMIUM) -> Path:
+    """The Chromium to drive; skips the test without one, or fails when CI requires a browser."""
+    if executable.exists():
+        return executable
+    reason = f"Chromium not found at {executable} (apt-get install chromium, or bash scripts/install.sh test)"
+    if os.environ.get("TRD_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"TRD_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium, or bash scripts/install.sh test)"
-        if os.environ.get("TRD_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"TRD_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    executable = require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
