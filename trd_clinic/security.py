@@ -1,6 +1,7 @@
 """Security headers that Django 5.2 does not set by itself."""
 
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 
 # No inline script and no third-party origin: clinics run offline, behind this policy.
 DEFAULT_POLICY = (
@@ -21,3 +22,15 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, except in the admin: every admin view already checks for
+    an active staff user and sends everyone else to the admin's own log-in page (which says why
+    a logged-in clinician is refused), so it is left to do that."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.app_name == "admin":
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -1,0 +1,307 @@
+"""Every URL of the project, as every kind of user, with real objects behind every parameter.
+
+The URL list comes from the resolver, so a new URL is walked without anyone editing this file;
+a new URL *parameter* (or an unnamed regex route) fails `test_every_url_parameter_is_mapped`
+until `value_for` below knows which real object to put there.
+
+Expected, for GET:
+- anonymous: the log-in page (admin URLs: the admin log-in page), except the log-in pages;
+- a clinician of clinic A: their own patient's pages work; the admin sends them to its log-in;
+- a clinician of clinic B, and a clinic admin of clinic B: 404 for every page of A's patient;
+  in the admin, A's objects answer a redirect or 404 — or 403 where the admin refuses that
+  action on the whole model to them (the answer is then the same for every id, so it reveals
+  nothing) — never the object;
+- the clinic admin of A and a superuser: their pages work;
+- nobody, ever: a 500.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from audit.models import AuditEntry
+from patients.models import Membership, ScaleScore
+from staging.models import GeneratedReport
+from tests.factories import make_clinic, make_ect, make_other_course, make_staged_trd_patient, make_user
+
+ADMIN_LOGIN = "/admin/login/"
+LOGIN = "/accounts/login/"
+
+# Regex routes cannot be filled in generically: each one is listed (by name, or by pattern when
+# unnamed) with the paths to visit.
+REGEX_ROUTES = {
+    # The admin builds this regex from the registered apps: every one of them is visited.
+    "admin:app_list": lambda world: sorted(
+        {f"/admin/{model._meta.app_label}/" for model in admin.site._registry}
+    ),
+    "admin/(?P<url>.*)$": lambda world: ["/admin/no-such-page/"],
+}
+
+# Views that only answer with query parameters: the ones they are used with.
+QUERY_STRINGS = {"admin:autocomplete": "?app_label=patients&model_name=membership&field_name=clinic"}
+
+# The admin's "no such page" answers 404 to everyone, and an app's index answers 404 to a user
+# with no model in that app: Django's admin behaviour, not an object lookup.
+ADMIN_CATCH_ALL = "admin/(?P<url>.*)$"
+
+# URL namespaces whose `pk` is a patient id.
+PATIENT_PK_NAMESPACES = {"patients", "staging", "audit"}
+
+# Pages a role must not reach although the patient is in its clinic (the expected answer).
+BY_DESIGN = {("audit:patient_history", "clinician_a"): 404}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None
+    pattern: str
+    is_regex: bool
+    parameters: tuple[str, ...]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.pattern.startswith("admin/")
+
+
+def _parameters(pattern) -> tuple[str, ...]:
+    converters = getattr(pattern, "converters", None)
+    if converters is not None and hasattr(pattern, "_route"):
+        return tuple(converters)
+    return tuple(pattern.regex.groupindex)
+
+
+def all_routes(resolver=None, prefix: str = "", namespaces: tuple = ()) -> list[Route]:
+    resolver = resolver or get_resolver()
+    routes = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespaces + ((entry.namespace,) if entry.namespace else ())
+            routes += all_routes(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            is_regex = not hasattr(entry.pattern, "_route")
+            routes.append(
+                Route(
+                    name=":".join(namespaces + (entry.name,)) if entry.name else None,
+                    pattern=prefix + str(entry.pattern),
+                    is_regex=is_regex,
+                    parameters=_parameters(entry.pattern),
+                )
+            )
+    return routes
+
+
+@dataclass
+class World:
+    clinic_a: object
+    clinic_b: object
+    users: dict
+    patient: object
+    admin_objects: dict = field(default_factory=dict)  # "app.model" -> instance
+
+
+def build_world() -> World:
+    clinic_a, clinic_b = make_clinic("Clinic A"), make_clinic("Clinic B")
+    users = {
+        "clinician_a": make_user(clinic_a, username="clin_a"),
+        "clinician_b": make_user(clinic_b, username="clin_b"),
+        "admin_a": make_user(clinic_a, role=Membership.CLINIC_ADMIN, username="admin_a"),
+        "admin_b": make_user(clinic_b, role=Membership.CLINIC_ADMIN, username="admin_b"),
+        "superuser": make_user(None, username="root", is_staff=True, is_superuser=True),
+    }
+    patient = make_staged_trd_patient(clinic_a, name="Walk Patient", record_number="WALK-1")
+    episode = patient.episodes.get(ended_on__isnull=True)
+    make_ect(episode)
+    make_other_course(episode)
+    ScaleScore.objects.create(episode=episode, scale="PHQ-9", score=18, rated_on=date(2024, 9, 1))
+    world = World(clinic_a, clinic_b, users, patient)
+    world.admin_objects = {
+        "auth.group": Group.objects.get_or_create(name="Clinic admins")[0],
+        "auth.user": users["clinician_a"],
+        "patients.patient": patient,
+        "patients.episode": episode,
+        "patients.clinic": clinic_a,
+        "patients.membership": users["clinician_a"].membership,
+        "axes.accessattempt": AccessAttempt.objects.create(
+            username="clin_a", ip_address="10.0.0.1", user_agent="test", failures_since_start=1
+        ),
+        "axes.accesslog": AccessLog.objects.create(username="clin_a", ip_address="10.0.0.1", user_agent="test"),
+        "axes.accessfailurelog": AccessFailureLog.objects.create(
+            username="clin_a", ip_address="10.0.0.1", user_agent="test", locked_out=False
+        ),
+        "audit.auditentry": AuditEntry.objects.filter(clinic_id=clinic_a.pk).order_by("pk").first(),
+        "staging.generatedreport": GeneratedReport.objects.create(
+            patient=patient, snapshot=patient.current_snapshot, generated_by="clin_a", channel=GeneratedReport.WEB,
+            sha256="0" * 64, paper_size="A4", page_count=1, byte_size=1000,
+        ),
+    }
+    return world
+
+
+# Admin models whose objects belong to one clinic: another clinic's admin must not reach them.
+CLINIC_SCOPED_ADMIN_MODELS = {
+    "auth.user", "patients.patient", "patients.episode", "patients.clinic", "patients.membership", "audit.auditentry",
+    "staging.generatedreport",
+}
+
+
+def value_for(route: Route, parameter: str, world: World):
+    namespace = route.name.split(":")[0] if route.name and ":" in route.name else None
+    if parameter == "pk" and namespace in PATIENT_PK_NAMESPACES:
+        return world.patient.pk
+    if route.is_admin:
+        if route.name == "admin:view_on_site":
+            return {"content_type_id": ContentType.objects.get_for_model(world.patient).pk,
+                    "object_id": world.patient.pk}[parameter]
+        model_label = _admin_model_label(route)
+        if model_label and parameter in ("object_id", "id"):
+            return world.admin_objects[model_label].pk
+    raise LookupError(f"No real object mapped for parameter {parameter!r} of URL {route.name or route.pattern!r}")
+
+
+def _admin_model_label(route: Route) -> str | None:
+    match = re.match(r"admin/([a-z_]+)/([a-z_]+)/", route.pattern)
+    return f"{match.group(1)}.{match.group(2)}" if match else None
+
+
+def paths_for(route: Route, world: World) -> list[str]:
+    if route.is_regex:
+        key = route.name or route.pattern
+        if key not in REGEX_ROUTES:
+            raise LookupError(f"Regex URL {key!r} is not listed in REGEX_ROUTES")
+        return REGEX_ROUTES[key](world)
+    path = route.pattern
+    for parameter in route.parameters:
+        value = value_for(route, parameter, world)
+        path, replaced = re.subn(rf"<(?:\w+:)?{parameter}>", str(value), path)
+        assert replaced == 1, (route, parameter)
+    return ["/" + path + QUERY_STRINGS.get(route.name, "")]
+
+
+def _refused_on_whole_model(route: Route, user) -> bool:
+    """True when the admin refuses this action on every object of the model to this user."""
+    label = _admin_model_label(route)
+    if label is None:
+        return False
+    model_admin = next(ma for model, ma in admin.site._registry.items() if model._meta.label_lower == label)
+    request = RequestFactory().get("/")
+    request.user = user
+    if route.name and route.name.endswith("_delete"):
+        return not model_admin.has_delete_permission(request)
+    if route.name and route.name.endswith("_add"):
+        return not model_admin.has_add_permission(request)
+    if route.name and route.name.endswith("_password_change"):
+        return not model_admin.has_change_permission(request)
+    return not model_admin.has_view_or_change_permission(request)
+
+
+def _location(response) -> str:
+    return urlsplit(response.get("Location", "")).path
+
+
+def check(route: Route, path: str, role: str, response, world: World) -> str | None:
+    """None when the answer is right, else what is wrong."""
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    user = world.users.get(role)
+    expected_by_design = BY_DESIGN.get((route.name, role))
+    if expected_by_design is not None:
+        return None if status == expected_by_design else f"expected {expected_by_design} by design, got {status}"
+
+    if route.is_admin:
+        return _check_admin(route, role, response, user, world)
+
+    if role == "anonymous":
+        if route.name == "login":
+            return None if status == 200 else f"log-in page answered {status}"
+        return None if status == 302 and _location(response) == LOGIN else f"anonymous got {status} {_location(response)}"
+    patient_page = "pk" in route.parameters
+    if patient_page and role in ("clinician_b", "admin_b"):
+        return None if status == 404 else f"another clinic's patient answered {status}, not 404"
+    if status in (403, 404):
+        return f"{status} for a page this role may use"
+    if status == 200 and patient_page and world.patient.name.encode() not in response.content and \
+            response["Content-Type"].startswith("text/html"):
+        return "the patient page does not show the patient"
+    return None
+
+
+def _check_admin(route: Route, role: str, response, user, world: World) -> str | None:
+    status = response.status_code
+    location = _location(response)
+    if route.name == "admin:login":
+        return None if status in (200, 302) else f"admin log-in answered {status}"
+    if role == "anonymous" or (user is not None and not user.is_staff):
+        if route.name == "admin:logout" and status in (302, 405):
+            return None
+        return None if status == 302 and location == ADMIN_LOGIN else f"got {status} {location}, not the admin log-in"
+
+    label = _admin_model_label(route)
+    has_object = "object_id" in route.parameters or "id" in route.parameters
+    if status == 403:
+        if route.name == "admin:autocomplete":  # the membership admin it serves is for superusers
+            return None if not user.is_superuser else "autocomplete refused a superuser"
+        return None if _refused_on_whole_model(route, user) else "403 for an action this user may take on the model"
+    if status == 404 and (route.pattern == ADMIN_CATCH_ALL or (route.name == "admin:app_list" and not user.is_superuser)):
+        return None
+    if status == 404:
+        if has_object and label in CLINIC_SCOPED_ADMIN_MODELS and role == "admin_b":
+            return None
+        return "404 in the admin"
+    if has_object and label in CLINIC_SCOPED_ADMIN_MODELS and role == "admin_b" and status == 200:
+        return "another clinic's object was shown"
+    return None
+
+
+ROLES = ["anonymous", "clinician_a", "clinician_b", "admin_a", "admin_b", "superuser"]
+
+
+def test_every_url_parameter_is_mapped(db):
+    world = build_world()
+    unmapped = []
+    for route in all_routes():
+        try:
+            paths_for(route, world)
+        except (LookupError, KeyError) as missing:
+            unmapped.append(str(missing))
+    assert unmapped == []
+
+
+def test_the_walk_covers_the_projects_url_namespaces(db):
+    names = {route.name for route in all_routes()}
+    assert {"patients:detail", "patients:list", "staging:report", "audit:patient_history",
+            "admin:patients_patient_change", "login"} <= names
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_correctly(client, role):
+    world = build_world()
+    problems = []
+    visited = 0
+    for route in all_routes():
+        for path in paths_for(route, world):
+            client.logout()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            try:
+                response = client.get(path)
+            except Exception as error:  # an exception in the test client is a 500 in production
+                problems.append(f"{path} [{route.name}]: raised {error!r}")
+                continue
+            visited += 1
+            problem = check(route, path, role, response, world)
+            if problem:
+                problems.append(f"{path} [{route.name}]: {problem}")
+    assert visited >= 70
+    assert problems == [], "\n".join(problems)
