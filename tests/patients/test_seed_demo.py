@@ -161,3 +161,20 @@ def test_refused_without_debug(settings):
     with pytest.raises(CommandError, match="DJANGO_DEBUG"):
         seed()
     assert not Patient.objects.exists()
+
+
+@pytest.mark.django_db
+def test_reseeding_after_a_report_was_generated_for_a_demo_patient(debug_on):
+    # A demo visitor prints a PDF (an append-only record citing a snapshot); the next run of
+    # seed_demo must still be able to rebuild the clinic.
+    from staging.models import GeneratedReport
+
+    seed()
+    patient = Patient.objects.filter(clinic=demo_clinic()).select_related("current_snapshot").first()
+    GeneratedReport.objects.create(
+        patient=patient, snapshot=patient.current_snapshot, generated_by="clinician", channel=GeneratedReport.WEB,
+        sha256="0" * 64, paper_size="A4", page_count=1, byte_size=100,
+    )
+    seed()
+    assert Patient.objects.filter(clinic=demo_clinic()).count() == len(DEMO_PATIENTS)
+    assert not GeneratedReport.objects.exists()
