@@ -77,19 +77,24 @@ def stage_dtd(record: StagingInput, trials: Sequence[TrialResult], chronic: bool
 def complexity_factors(record: StagingInput, trials: Sequence[TrialResult], chronic: bool) -> tuple[str, ...]:
     """Listed, not required (rules §6)."""
     episode = record.episode
-    factors = [f"comorbidity: {COMORBIDITY_WORDS.get(item, item)}" for item in episode.comorbidities]
+    factors = [_COMORBIDITY_FACTORS[item] for item in episode.comorbidities]
     if episode.psychosocial_stressors:
         factors.append("psychosocial stressors")
     statuses = dict(episode.screening)
     for item in SCREENING_ITEMS:  # rules §8: absent items are not_screened
-        status = statuses.get(item, "not_screened")
-        if status == "not_screened":
-            factors.append(f"{SCREENING_WORDS[item]} not screened")
-        elif status == "positive":
-            factors.append(f"{SCREENING_WORDS[item]} screened positive")
+        factor = _SCREENING_FACTORS.get((item, statuses.get(item, "not_screened")))
+        if factor is not None:
+            factors.append(factor)
     if chronic:
         factors.append("chronic episode (more than 24 months)")
     intolerant = [trial.name for trial in trials if trial.outcome == "intolerance"]
     if len(intolerant) >= 2:
         factors.append(f"{len(intolerant)} trials stopped for adverse effects ({', '.join(intolerant)})")
     return tuple(factors)
+
+
+_SCREENING_FACTORS = {
+    **{(item, "not_screened"): f"{words} not screened" for item, words in SCREENING_WORDS.items()},
+    **{(item, "positive"): f"{words} screened positive" for item, words in SCREENING_WORDS.items()},
+}
+_COMORBIDITY_FACTORS = {item: f"comorbidity: {words}" for item, words in COMORBIDITY_WORDS.items()}

@@ -18,12 +18,9 @@ def compute_flags(record: StagingInput, trials: Sequence[TrialResult]) -> tuple[
     statuses = dict(record.episode.screening)
     for item in SCREENING_ITEMS:
         status = statuses.get(item, "not_screened")  # rules §8: absent items are not_screened
-        if status == "not_screened":
-            flags.append(Flag(f"not_screened:{item}", f"{_sentence_case(SCREENING_WORDS[item])} not screened.", None))
-        elif status == "positive":
-            flags.append(
-                Flag(f"positive:{item}", f"{_sentence_case(SCREENING_WORDS[item])} screened positive.", None)
-            )
+        flag = _SCREENING_FLAGS.get((item, status))
+        if flag is not None:
+            flags.append(flag)
     for trial in trials:
         if trial.inadequate_reasons:  # rules §3.2
             flags.append(
@@ -57,3 +54,16 @@ def compute_flags(record: StagingInput, trials: Sequence[TrialResult]) -> tuple[
 
 def _sentence_case(words: str) -> str:
     return words[:1].upper() + words[1:]  # "vitamin B12" -> "Vitamin B12" (not str.capitalize)
+
+
+# Flags are immutable: the screening ones are built once and shared by every result.
+_SCREENING_FLAGS = {
+    **{
+        (item, "not_screened"): Flag(f"not_screened:{item}", f"{_sentence_case(SCREENING_WORDS[item])} not screened.")
+        for item in SCREENING_ITEMS
+    },
+    **{
+        (item, "positive"): Flag(f"positive:{item}", f"{_sentence_case(SCREENING_WORDS[item])} screened positive.")
+        for item in SCREENING_ITEMS
+    },
+}

@@ -103,54 +103,60 @@ class _Parser:
     def error(self, path: str, message: str) -> None:
         self.errors.append((path, message))
 
+    def field_error(self, prefix: str, key: str, message: str) -> None:
+        # the path is only built when there is an error: most fields are valid
+        self.errors.append((_join(prefix, key), message))
+
     # ---- scalar fields -------------------------------------------------------------------
 
     def unknown_keys(self, obj: dict, allowed: frozenset, prefix: str) -> None:
         for key in obj.keys() - allowed:
             self.error(_join(prefix, _shown_key(key)), "unknown key")
 
-    def number(self, value, path: str, *, positive=False, low=None, high=None):
+    def number(self, value, prefix: str, key: str, *, positive=False, low=None, high=None):
         """A finite JSON number (bools are not numbers); None after reporting an error."""
         kind = type(value)
         if kind is not int and kind is not float:
-            self.error(path, "must be a number")
+            self.field_error(prefix, key, "must be a number")
             return None
         if kind is float and not math.isfinite(value):
-            self.error(path, "must be a finite number")
+            self.field_error(prefix, key, "must be a finite number")
             return None
         if positive and value <= 0:
-            self.error(path, "must be greater than 0")
+            self.field_error(prefix, key, "must be greater than 0")
             return None
         if low is not None and high is not None and not low <= value <= high:
-            self.error(path, f"must be between {low} and {high}")
+            self.field_error(prefix, key, f"must be between {low} and {high}")
             return None
         if high is not None and low is None and value > high:
-            self.error(path, f"must be at most {high}")
+            self.field_error(prefix, key, f"must be at most {high}")
             return None
         return value
 
-    def whole_number(self, value, path: str, low: int, high: int | None = None):
+    def whole_number(self, value, prefix: str, key: str, low: int, high: int | None = None):
         if type(value) is not int:
-            self.error(path, "must be a whole number")
+            self.field_error(prefix, key, "must be a whole number")
             return None
         if value < low or (high is not None and value > high):
-            self.error(path, f"must be between {low} and {high}" if high is not None else f"must be at least {low}")
+            self.field_error(
+                prefix, key, f"must be between {low} and {high}" if high is not None else f"must be at least {low}"
+            )
             return None
         return value
 
-    def date(self, value, path: str):
-        if type(value) is not str or not _DATE.match(value):
-            self.error(path, "must be a date YYYY-MM-DD")
+    def date(self, value, prefix: str, key: str):
+        if type(value) is not str or len(value) != 10 or not _DATE.match(value):
+            self.field_error(prefix, key, "must be a date YYYY-MM-DD")
             return None
         try:
             return date.fromisoformat(value)
         except ValueError:
-            self.error(path, f"is not a valid date ({value})")
+            self.field_error(prefix, key, f"is not a valid date ({value})")
             return None
 
-    def choice(self, value, path: str, allowed: tuple[str, ...]):
+    def choice(self, value, prefix: str, key: str, allowed):
         if type(value) is not str or value not in allowed:
-            self.error(path, _one_of(allowed))
+            self.field_error(prefix, key, _one_of(allowed))
             return None
         return value
 
@@ -179,10 +185,10 @@ class _Parser:
             self.unknown_keys(obj, RECORD_KEYS, prefix)
         age = obj.get("age")
         if age is not None:
-            age = self.whole_number(age, _join(prefix, "age"), 0, 130)
+            age = self.whole_number(age, prefix, "age", 0, 130)
         assessed_on = self.required(obj, "assessed_on", prefix)
         if assessed_on is not None:
-            assessed_on = self.date(assessed_on, _join(prefix, "assessed_on"))
+            assessed_on = self.date(assessed_on, prefix, "assessed_on")
         episode = self.episode(self.required(obj, "episode", prefix), _join(prefix, "episode"), assessed_on)
         trials_path = _join(prefix, "trials")
         trials = tuple(
@@ -214,15 +220,15 @@ class _Parser:
             self.unknown_keys(obj, EPISODE_KEYS, prefix)
         onset = self.required(obj, "onset", prefix)
         if onset is not None:
-            onset = self.date(onset, _join(prefix, "onset"))
+            onset = self.date(onset, prefix, "onset")
             if onset is not None and assessed_on is not None and onset > assessed_on:
                 self.error(_join(prefix, "onset"), f"must not be after assessed_on ({assessed_on.isoformat()})")
         severity = self.required(obj, "severity", prefix)
         if severity is not None:
-            severity = self.choice(severity, _join(prefix, "severity"), SEVERITIES)
+            severity = self.choice(severity, prefix, "severity", SEVERITIES)
         impairment = obj.get("functional_impairment")
         if impairment is not None:
-            impairment = self.choice(impairment, _join(prefix, "functional_impairment"), FUNCTIONAL_IMPAIRMENTS)
+            impairment = self.choice(impairment, prefix, "functional_impairment", FUNCTIONAL_IMPAIRMENTS)
         comorbidities = obj.get("comorbidities")
         if comorbidities is None:
             comorbidities = ()
@@ -241,7 +247,9 @@ class _Parser:
             return ()
         seen = []
         for index, item in enumerate(value):
-            if self.choice(item, f"{path}[{index}]", COMORBIDITIES) is not None:
+            if type(item) is not str or item not in COMORBIDITIES:
+                self.error(f"{path}[{index}]", _one_of(COMORBIDITIES))
+            else:
                 if item in seen:
                     self.error(f"{path}[{index}]", f"{item} is listed twice")
                 else:
@@ -256,7 +264,7 @@ class _Parser:
         for item, status in value.items():
             if item not in SCREENING_ITEMS:
                 self.error(_join(path, _shown_key(item)), "unknown screening item (rules §8: " + ", ".join(SCREENING_ITEMS) + ")")
-            elif self.choice(status, _join(path, item), SCREENING_STATUSES) is not None:
+            elif self.choice(status, path, item, SCREENING_STATUSES) is not None:
                 pairs.append((item, status))
         return tuple(pairs)
 
@@ -295,24 +303,24 @@ class _Parser:
                         _join(prefix, "min_adequate_dose_mg"), f"is required for a drug not in the catalogue ({drug})"
                     )
         if drug_class is not None:
-            drug_class = self.choice(drug_class, _join(prefix, "class"), DRUG_CLASSES)
+            drug_class = self.choice(drug_class, prefix, "class", DRUG_CLASSES)
         if min_dose is not None:
-            min_dose = self.number(min_dose, _join(prefix, "min_adequate_dose_mg"), positive=True)
+            min_dose = self.number(min_dose, prefix, "min_adequate_dose_mg", positive=True)
         dose = self.required(obj, "dose_mg_per_day", prefix)
         if dose is not None:
-            dose = self.number(dose, _join(prefix, "dose_mg_per_day"), positive=True)
+            dose = self.number(dose, prefix, "dose_mg_per_day", positive=True)
         weeks = self.required(obj, "weeks_at_dose", prefix)
         if weeks is not None:
-            weeks = self.number(weeks, _join(prefix, "weeks_at_dose"), positive=True)
+            weeks = self.number(weeks, prefix, "weeks_at_dose", positive=True)
         adherence = obj.get("adherence_pct")
         if adherence is not None:
-            adherence = self.number(adherence, _join(prefix, "adherence_pct"), low=0, high=100)
+            adherence = self.number(adherence, prefix, "adherence_pct", low=0, high=100)
         improvement = obj.get("improvement_pct")
         if improvement is not None:
-            improvement = self.number(improvement, _join(prefix, "improvement_pct"), high=100)
+            improvement = self.number(improvement, prefix, "improvement_pct", high=100)
         outcome = obj.get("outcome")
         if outcome is not None:
-            outcome = self.choice(outcome, _join(prefix, "outcome"), OUTCOMES)
+            outcome = self.choice(outcome, prefix, "outcome", OUTCOMES)
             # rules §3.1: explicit outcome and improvement must agree
             problem = disagreement(outcome, improvement) if outcome is not None else None
             if problem:
@@ -324,7 +332,7 @@ class _Parser:
         )
         started_on = obj.get("started_on")
         if started_on is not None:
-            started_on = self.date(started_on, _join(prefix, "started_on"))
+            started_on = self.date(started_on, prefix, "started_on")
         return Trial(drug, dose, weeks, adherence, improvement, outcome, augmentation, started_on, drug_class, min_dose)
 
     def clinician_defined_consistency(self, trials, trials_path: str) -> None:
@@ -361,10 +369,10 @@ class _Parser:
             agent = None
         dose = obj.get("dose_mg_per_day")
         if dose is not None:
-            dose = self.number(dose, _join(prefix, "dose_mg_per_day"), positive=True)
+            dose = self.number(dose, prefix, "dose_mg_per_day", positive=True)
         weeks = obj.get("weeks")
         if weeks is not None:
-            weeks = self.number(weeks, _join(prefix, "weeks"), positive=True)
+            weeks = self.number(weeks, prefix, "weeks", positive=True)
         return Augmentation(agent, dose, weeks)
 
     def ect_course(self, obj, prefix: str) -> EctCourse | None:
@@ -375,13 +383,13 @@ class _Parser:
             self.unknown_keys(obj, ECT_KEYS, prefix)
         placement = self.required(obj, "electrode_placement", prefix)
         if placement is not None:
-            placement = self.choice(placement, _join(prefix, "electrode_placement"), ELECTRODE_PLACEMENTS)
+            placement = self.choice(placement, prefix, "electrode_placement", ELECTRODE_PLACEMENTS)
         outcome = self.required(obj, "outcome", prefix)
         if outcome is not None:
-            outcome = self.choice(outcome, _join(prefix, "outcome"), OUTCOMES)
+            outcome = self.choice(outcome, prefix, "outcome", OUTCOMES)
         sessions = obj.get("sessions")
         if sessions is not None:
-            sessions = self.whole_number(sessions, _join(prefix, "sessions"), 1)
+            sessions = self.whole_number(sessions, prefix, "sessions", 1)
         return EctCourse(placement, outcome, sessions)
 
     def other_course(self, obj, prefix: str) -> OtherCourse | None:
@@ -392,13 +400,13 @@ class _Parser:
             self.unknown_keys(obj, OTHER_COURSE_KEYS, prefix)
         kind = self.required(obj, "kind", prefix)
         if kind is not None:
-            kind = self.choice(kind, _join(prefix, "kind"), OTHER_COURSE_KINDS)
+            kind = self.choice(kind, prefix, "kind", OTHER_COURSE_KINDS)
         weeks = obj.get("weeks")
         if weeks is not None:
-            weeks = self.number(weeks, _join(prefix, "weeks"), positive=True)
+            weeks = self.number(weeks, prefix, "weeks", positive=True)
         outcome = obj.get("outcome")
         if outcome is not None:
-            outcome = self.choice(outcome, _join(prefix, "outcome"), OUTCOMES)
+            outcome = self.choice(outcome, prefix, "outcome", OUTCOMES)
         return OtherCourse(kind, weeks, outcome)
 
 

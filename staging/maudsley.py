@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from datetime import date
 
@@ -38,8 +37,14 @@ def add_months(start: date, months: int) -> date:
     month_index = start.month - 1 + months
     year = start.year + month_index // 12
     month = month_index % 12 + 1
-    last_day = calendar.monthrange(year, month)[1]
-    return date(year, month, min(start.day, last_day))
+    day = start.day
+    if day > 28:  # only then can the day be missing from the target month
+        if month == 2:
+            leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+            day = min(day, 29 if leap else 28)
+        elif day == 31 and month in (4, 6, 9, 11):
+            day = 30
+    return date(year, month, day)
 
 
 def duration_points(onset: date, assessed_on: date) -> int:
