@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 # Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse the
-# database calls the tests make to set up data (SynchronousOnlyOperation).
+# database calls the tests make to set up data (SynchronousOnlyOperation). Set for the whole
+# session, not per test: the session-scoped browser keeps that loop alive for every test after it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path(os.environ.get("TRD_CHROMIUM", "/usr/bin/chromium"))

@@ -130,6 +130,10 @@ def test_clinician_enters_a_history_and_sees_its_staging(browser_page, log_in, c
     assert "Stage II" in staging.locator("#staging-thase-rush").locator("xpath=..").inner_text()
     maudsley = staging.locator("section", has=page.locator("#staging-maudsley")).inner_text()
     assert re.search(r"\b6\s*/ 15 · Mild", maudsley), maudsley
+    # §4.3 MGH-S: per counted trial 1 + 0.5 (dose above its minimum); 8 and 10 weeks < 12 and
+    # no augmentation add nothing; no ECT → 1.5 + 1.5 = 3.0
+    mgh = staging.locator("section", has=page.locator("#staging-mgh")).inner_text()
+    assert re.search(r"^3\.0$", mgh, re.MULTILINE), mgh
     classification = staging.locator("section", has=page.locator("#staging-classification")).inner_text()
     assert "TRD" in classification
     trials_section = page.locator("section", has=page.locator("#trials-heading"))
