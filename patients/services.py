@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -223,9 +223,26 @@ def restage_many(patient_ids, *, assessed_on: date | None = None, computed_at=No
             StagingSnapshot.objects.bulk_create(snapshots, batch_size=batch_size)
             for patient, snapshot in patients_changed:
                 _apply_summary(patient, snapshot)
-            Patient.objects.bulk_update([patient for patient, _ in patients_changed], _SUMMARY_FIELDS)
+            _write_summaries([patient for patient, _ in patients_changed])
         staged += len(patients)
         changed += len(patients_changed)
         if on_batch:
             on_batch(len(patients))
     return staged, changed
+
+
+def _write_summaries(patients: list[Patient]) -> None:
+    """One UPDATE statement, executed for many rows (executemany). Django's bulk_update builds a
+    CASE WHEN per row and field, which costs more than staging the rows at 100,000 patients."""
+    if not patients:
+        return
+    connection = connections[router.db_for_write(Patient)]
+    fields = [Patient._meta.get_field(name) for name in _SUMMARY_FIELDS]
+    assignments = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {connection.ops.quote_name(Patient._meta.db_table)} SET {assignments} WHERE id = %s"
+    rows = [
+        [field.get_db_prep_save(getattr(patient, field.attname), connection) for field in fields] + [patient.pk]
+        for patient in patients
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

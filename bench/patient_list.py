@@ -1,0 +1,240 @@
+"""Benchmark the clinician's patient list and the admin changelist at 1,000 and 100,000 patients.
+
+    .venv/bin/python bench/patient_list.py [--small 1000] [--large 100000] [--requests 30]
+
+Creates its own PostgreSQL database (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/trd_bench), migrates it, seeds the small data set, measures,
+grows it to the large one, measures again, and drops the database at the end. Prints JSON lines:
+
+  {"kind": "seed", ...}                       seeding time
+  {"kind": "latency", "view", "patients", "p50_ms", "p95_ms", "queries"}
+  {"kind": "scaling", "view", "p95_small_ms", "p95_large_ms", "limit_ms", "ok", "same_queries"}
+  {"kind": "explain", "query", "seq_scan_on_patient", "plan"}
+
+Targets (issue): p95 at the large size ≤ 1.5 × p95 at the small size, identical query counts,
+p95 under 100 ms, no sequential scan of the patient table. This is a measurement, not a test:
+it reports, it does not fail the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/trd_bench"
+CLINIC = "Synthetic Clinic"
+
+# view name -> (URL name, GET parameters, user); parameter names are the list's (patients.filters).
+VIEWS = {
+    "list_page_1": ("patients:list", {}, "clinician"),
+    "list_filter_label_trd": ("patients:list", {"label": "trd"}, "clinician"),
+    "list_filter_stage_2_sorted_msm": ("patients:list", {"stage": "2", "sort": "-msm"}, "clinician"),
+    "list_search_name": ("patients:list", {"q": "patel"}, "clinician"),
+    "list_page_1000": ("patients:list", {"page": "1000"}, "clinician"),
+    "admin_changelist": ("admin:patients_patient_changelist", {}, "clinic_admin"),
+    "admin_filter_regulatory_trd": ("admin:patients_patient_changelist", {"regulatory_trd__exact": "1"}, "clinic_admin"),
+    "admin_search": ("admin:patients_patient_changelist", {"q": "patel"}, "clinic_admin"),
+}
+
+
+def emit(**fields) -> None:
+    print(json.dumps(fields), flush=True)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def admin_url(database_url: str) -> str:
+    parts = urlsplit(database_url)
+    return urlunsplit(parts._replace(path="/postgres"))
+
+
+def recreate_database(database_url: str) -> None:
+    import psycopg
+
+    name = urlsplit(database_url).path.lstrip("/")
+    if name in ("postgres", "test_postgres", ""):
+        raise SystemExit(f"refusing to use the database {name!r}: give the benchmark its own")
+    with psycopg.connect(admin_url(database_url), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(database_url: str) -> None:
+    import psycopg
+
+    name = urlsplit(database_url).path.lstrip("/")
+    with psycopg.connect(admin_url(database_url), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def seed(count: int, seed_value: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.monotonic()
+    call_command("seed_synthetic", patients=count, clinic=CLINIC, seed=seed_value, batch_size=2000,
+                 stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
+    seconds = time.monotonic() - started
+    with connection.cursor() as cursor:  # the steady state autovacuum reaches in production
+        cursor.execute("VACUUM ANALYZE")
+    from patients.models import Patient, StagingSnapshot, Trial
+
+    emit(kind="seed", added_patients=count, seconds=round(seconds, 1),
+         patients_per_second=round(count / seconds), total_patients=Patient.objects.count(),
+         trials=Trial.objects.count(), snapshots=StagingSnapshot.objects.count())
+
+
+def migrate() -> None:
+    """`migrate`, tolerating raw SQL with a literal % (a PL/pgSQL RAISE format) passed without
+    params: Django's PostgreSQL schema editor would treat it as a placeholder. Only the bench
+    does this; the migration itself should pass params=None (reported to the team)."""
+    from django.core.management import call_command
+    from django.db.backends.postgresql.schema import DatabaseSchemaEditor
+
+    original = DatabaseSchemaEditor.execute
+
+    def execute(self, sql, params=()):
+        return original(self, sql, None if params == () and "%" in str(sql) else params)
+
+    DatabaseSchemaEditor.execute = execute
+    try:
+        call_command("migrate", verbosity=0)
+    finally:
+        DatabaseSchemaEditor.execute = original
+
+
+def make_users():
+    from patients.models import Clinic, Membership
+    from tests.factories import make_user
+
+    clinic = Clinic.objects.get(name=CLINIC)
+    return {
+        "clinician": make_user(clinic, Membership.CLINICIAN, username="bench_clinician"),
+        "clinic_admin": make_user(clinic, Membership.CLINIC_ADMIN, username="bench_admin"),
+    }
+
+
+def measure(users, size: int, requests: int, deadline: float) -> dict[str, dict]:
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    clients = {}
+    for role, user in users.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    results = {}
+    for view, (url_name, params, role) in VIEWS.items():
+        client, url = clients[role], reverse(url_name)
+        for _ in range(3):  # warm-up: caches, prepared plans, the first session write
+            response = client.get(url, params)
+        if response.status_code != 200:
+            emit(kind="error", view=view, patients=size, status=response.status_code)
+            continue
+        reset_queries()  # the request_started signal clears the log mid-capture otherwise
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url, params)
+        timings = []
+        for _ in range(requests):
+            if time.monotonic() > deadline:
+                break
+            started = time.perf_counter()
+            client.get(url, params)
+            timings.append((time.perf_counter() - started) * 1000)
+        result = {
+            "p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(percentile(timings, 0.95), 1),
+            "queries": len(captured),
+            "requests": len(timings),
+        }
+        results[view] = result
+        emit(kind="latency", view=view, patients=size, **result)
+    return results
+
+
+def explain_queries(users) -> None:
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    from patients.access import visible_patients
+    from patients.filters import LIST_COLUMNS, PatientListForm
+    from patients.models import Patient
+
+    clinician = users["clinician"]
+    visible = visible_patients(clinician).only(*LIST_COLUMNS)
+    queries = {
+        "list_filter_label_trd": PatientListForm({"label": "trd"}).apply(visible)[:25],
+        "list_filter_regulatory_trd_sorted_stage": PatientListForm({"regulatory_trd": "yes", "sort": "stage"}).apply(visible)[:25],
+        "list_search_name": PatientListForm({"q": "patel"}).apply(visible)[:25],
+    }
+    request = RequestFactory().get("/admin/patients/patient/", {"label__exact": "trd"})
+    request.user = users["clinic_admin"]
+    changelist = site._registry[Patient].get_changelist_instance(request)
+    queries["admin_filter_label_trd"] = changelist.queryset[:50]
+    for name, queryset in queries.items():
+        plan = queryset.explain()
+        seq_scan = "Seq Scan on patients_patient" in plan
+        emit(kind="explain", query=name, seq_scan_on_patient=seq_scan, plan=plan.splitlines())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--minutes", type=float, default=40, help="Stop measuring after this long.")
+    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    arguments = parser.parse_args()
+
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trd_clinic.settings")
+    deadline = time.monotonic() + arguments.minutes * 60
+    recreate_database(database_url)
+    try:
+        import django
+
+        django.setup()
+        from django.conf import settings
+
+        # django.test.Client's host. Not setup_test_environment(): its instrumented template
+        # rendering copies every context and would triple the admin's measured time.
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        migrate()
+        seed(arguments.small, arguments.seed)
+        users = make_users()
+        small = measure(users, arguments.small, arguments.requests, deadline)
+        seed(arguments.large - arguments.small, arguments.seed + 1)
+        large = measure(users, arguments.large, arguments.requests, deadline)
+        for view in VIEWS:
+            if view in small and view in large:
+                limit = 1.5 * small[view]["p95_ms"]
+                emit(kind="scaling", view=view, p95_small_ms=small[view]["p95_ms"],
+                     p95_large_ms=large[view]["p95_ms"], limit_ms=round(limit, 1),
+                     ok=large[view]["p95_ms"] <= limit, under_100_ms=large[view]["p95_ms"] < 100,
+                     same_queries=small[view]["queries"] == large[view]["queries"])
+        explain_queries(users)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not arguments.keep:
+            drop_database(database_url)
+
+
+if __name__ == "__main__":
+    main()
