@@ -36,9 +36,22 @@ def clinic_admin_group() -> Group:
         permissions = list(
             Permission.objects.filter(content_type__app_label="patients", codename__in=codenames)
         )
+    permissions += _staging_permissions()
     group, _ = Group.objects.get_or_create(name=CLINIC_ADMINS_GROUP)
     group.permissions.set(permissions)
     return group
+
+
+# The register of generated staging reports (staging app), read-only in the admin.
+STAGING_PERMISSIONS = ("view_generatedreport",)
+
+
+def _staging_permissions() -> list[Permission]:
+    found = list(Permission.objects.filter(content_type__app_label="staging", codename__in=STAGING_PERMISSIONS))
+    if len(found) < len(STAGING_PERMISSIONS):
+        create_permissions(global_apps.get_app_config("staging"), verbosity=0)
+        found = list(Permission.objects.filter(content_type__app_label="staging", codename__in=STAGING_PERMISSIONS))
+    return found
 
 
 def make_clinic_admin_user(user) -> None:
