@@ -109,7 +109,7 @@ def main() -> None:
             # What the view does before recording: fetch the patient as get_visible_patient does.
             patient = Patient.objects.select_related("clinic").get(pk=patient_pk)
             snapshot, episode = load_staged_episode(patient)
-            html = report_html(patient, snapshot, episode, clinician_name=clinician_name, paper_size=arguments.paper)
+            html = report_html(patient, snapshot, episode, clinician_name=clinician_name)
             return html, render_pdf(html, arguments.paper)
 
         def full_report_and_record():

@@ -99,13 +99,21 @@ class RenderedPdf:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
+# The shared font configuration holds Pango/fontconfig state that WeasyPrint does not promise to
+# be thread-safe; threaded servers (runserver, gunicorn --threads) render one report at a time
+# per process. Sync workers never wait on it.
+_render_lock = threading.Lock()
+
+
 def render_pdf(html: str, paper_size: str) -> RenderedPdf:
     """The PDF of a finished report HTML string (also the benchmark's floor: nothing else runs)."""
     css = stylesheet(paper_size)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=FETCHER).render(
-        font_config=FONT_CONFIG, stylesheets=[css]
-    )
-    return RenderedPdf(pdf=document.write_pdf(), page_count=len(document.pages), paper_size=paper_size)
+    with _render_lock:
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=FETCHER).render(
+            font_config=FONT_CONFIG, stylesheets=[css]
+        )
+        pdf = document.write_pdf()
+    return RenderedPdf(pdf=pdf, page_count=len(document.pages), paper_size=paper_size)
 
 
 # --- Content -------------------------------------------------------------------------------
@@ -175,9 +183,7 @@ def amount(value) -> str:
     """Decimal('150.00') -> '150', 7.5 -> '7.5'."""
     if value is None:
         return ""
-    number = Decimal(str(value))
-    text = format(number.normalize(), "f")
-    return text
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 def months_between(start: date, end: date) -> int:
@@ -258,7 +264,6 @@ def build_report_context(
     *,
     clinician_name: str,
     generated_on: date,
-    paper_size: str,
     timeline_svg: str | None = None,
 ) -> dict:
     """Plain values for templates/staging/report.html.
@@ -278,7 +283,6 @@ def build_report_context(
     screening = {item: getattr(episode, item, "not_screened") for item in SCREENING_ITEMS}
     stage = thase_rush.get("stage")
     return {
-        "paper_size": paper_size,
         "clinic_name": patient.clinic.name,
         "clinician_name": clinician_name,
         "generated_on": day(generated_on),

@@ -61,7 +61,7 @@ def load_staged_episode(patient):
     return snapshot, episode
 
 
-def report_html(patient, snapshot, episode, *, clinician_name: str, paper_size: str) -> str:
+def report_html(patient, snapshot, episode, *, clinician_name: str) -> str:
     timeline_svg = None
     if render_timeline_svg is not None:
         timeline_svg = render_timeline_svg(episode, list(episode.scale_scores.all()))
@@ -71,7 +71,6 @@ def report_html(patient, snapshot, episode, *, clinician_name: str, paper_size: 
         episode,
         clinician_name=clinician_name,
         generated_on=timezone.localdate(),
-        paper_size=paper_size,
         timeline_svg=timeline_svg,
     )
     return render_to_string("staging/report.html", context)
@@ -83,7 +82,7 @@ def produce_report(patient, *, user=None, generated_by: str | None = None, chann
     paper_size = paper_size or settings.TRD_PAPER_SIZE
     snapshot, episode = load_staged_episode(patient)
     clinician_name = (user.get_full_name() or user.get_username()) if user is not None else ""
-    html = report_html(patient, snapshot, episode, clinician_name=clinician_name, paper_size=paper_size)
+    html = report_html(patient, snapshot, episode, clinician_name=clinician_name)
     rendered = render_pdf(html, paper_size)
     with transaction.atomic():
         record = GeneratedReport.objects.create(
