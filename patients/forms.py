@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
+from patients.concurrency import SeenVersionMixin, claim_version
 from patients.models import (
     COMORBIDITY_CHOICES,
     OUTCOME_CHOICES,
@@ -176,7 +177,7 @@ STRESSOR_CHOICES = [("yes", "Yes"), ("no", "No"), ("", "Unknown")]
 _STRESSOR_VALUES = {"yes": True, "no": False, "": None}
 
 
-class EpisodeForm(forms.ModelForm):
+class EpisodeForm(SeenVersionMixin, forms.ModelForm):
     """The current episode (rules §1.1) and its pseudo-resistance checklist (rules §8)."""
 
     comorbidities = forms.MultipleChoiceField(
@@ -243,9 +244,12 @@ class EndEpisodeForm(forms.Form):
         widget=_DATE,
     )
 
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
     def __init__(self, *args, episode: Episode, **kwargs):
         super().__init__(*args, **kwargs)
         self.episode = episode
+        self.fields["seen_version"].initial = episode.version
         self.fields["ended_on"].help_text = f"The current episode began on {episode.onset:%d %b %Y}."
 
     def clean_ended_on(self):
@@ -259,7 +263,7 @@ class EndEpisodeForm(forms.Form):
 # Trials
 
 
-class TrialForm(forms.ModelForm):
+class TrialForm(SeenVersionMixin, forms.ModelForm):
     """One antidepressant trial (rules §1.2). The catalogue is bound by `trial_formset_class`."""
 
     catalogue: Catalogue = None  # set on the subclass the formset factory builds
@@ -314,6 +318,7 @@ class TrialForm(forms.ModelForm):
         self.fields["outcome"].choices = [("", "Not stated"), *self.fields["outcome"].choices[1:]]
         self.parsed_augmentations: list[ParsedAugmentation] = []
         self.improvement_from_scores = False
+        self.initial_trial = Trial(drug=self.instance.drug) if self.instance.pk else self.instance
         if self.instance.pk:
             self.initial.setdefault("augmentation", ", ".join(a.as_text() for a in augmentations_of(self.instance)))
 
@@ -473,6 +478,10 @@ class EntryRowsFormSet(BaseInlineFormSet):
             form.fields["DELETE"].label = self.remove_label
 
 
+def _trial_description(trial: Trial) -> str:
+    return f"The {trial.drug} trial" if trial.drug else "A trial"
+
+
 class TrialFormSet(EntryRowsFormSet):
     """All trials of the current episode; saved in row order (position = row order, rules §3.3, §5)."""
 
@@ -482,6 +491,7 @@ class TrialFormSet(EntryRowsFormSet):
         """Call inside transaction.atomic(): a failure part-way leaves nothing saved."""
         for form in self.deleted_forms:
             if form.instance.pk:
+                claim_version(form.instance, form.seen_version, _trial_description(form.instance))
                 form.instance.delete()
         kept = [form for form in self.forms if form not in self.deleted_forms and (form.instance.pk or form.has_changed())]
         for position, form in enumerate(kept):
@@ -490,7 +500,8 @@ class TrialFormSet(EntryRowsFormSet):
             if trial.pk and not changed:
                 continue
             if trial.pk:
-                trial.version += 1
+                # Refuse to overwrite a trial someone else saved after this page was opened.
+                claim_version(trial, form.seen_version, _trial_description(form.initial_trial))
             trial.position = position
             trial.episode = self.instance
             form.save()

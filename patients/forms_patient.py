@@ -11,6 +11,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from patients.concurrency import SeenVersionMixin, claim_version
 from patients.models import Clinic, Patient
 
 OLDEST_AGE_YEARS = 130  # rules §1.1: age 0–130
@@ -23,7 +24,7 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(SeenVersionMixin, forms.ModelForm):
     clinic = forms.ModelChoiceField(
         queryset=Clinic.objects.all(), required=True, help_text="As a superuser, choose the patient's clinic."
     )
@@ -80,11 +81,15 @@ class PatientForm(forms.ModelForm):
         pass
 
     def save(self, commit=True):
+        """Call inside a transaction: an edit claims the version the clinician saw (EditConflict)."""
         patient = super().save(commit=False)
         if patient.pk is None:
             patient.clinic = self.cleaned_data.get("clinic", self.clinic)
-        else:
-            patient.version += 1
+            if commit:
+                patient.save()
+            return patient
+        claim_version(patient, self.seen_version, "This patient's record")
         if commit:
-            patient.save()
+            # Only the form's fields: the staging columns belong to patients.services.restage.
+            patient.save(update_fields=[*self._meta.fields, "version", "updated_at"])
         return patient

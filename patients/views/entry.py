@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from patients import forms
 from patients.access import get_visible_patient
+from patients.concurrency import EditConflict, claim_version
 from patients.models import Episode, ScaleScore
 from patients.services import restage
 from staging.catalogue import default_catalogue
@@ -34,6 +35,11 @@ def _saved(request, patient, what: str):
     return redirect("patients:detail", pk=patient.pk)
 
 
+def _conflict(error: EditConflict) -> list[forms.FormError]:
+    """Someone else saved first: show why nothing was saved, keep what was typed on the page."""
+    return [forms.FormError("Changed by someone else", str(error), "")]
+
+
 def _render(request, template: str, patient, **context):
     return render(request, f"patients/entry/{template}", {"patient": patient, **context})
 
@@ -51,15 +57,19 @@ def episode_edit(request, pk):
         instance=episode or Episode(patient=patient),
         severity_suggestion=_severity_suggestion(episode),
     )
+    conflict = []
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            if episode is not None:
-                form.instance.version += 1
-            form.save()
-            restage(patient)
-        return _saved(request, patient, "Episode")
+        try:
+            with transaction.atomic():
+                if episode is not None:
+                    claim_version(episode, form.seen_version, "The episode")
+                form.save()
+                restage(patient)
+            return _saved(request, patient, "Episode")
+        except EditConflict as error:
+            conflict = _conflict(error)
     return _render(request, "episode_form.html", patient, form=form, episode=episode,
-                   errors=forms.error_summary(form) if form.is_bound else [])
+                   errors=conflict or (forms.error_summary(form) if form.is_bound else []))
 
 
 def episode_new(request, pk):
@@ -72,17 +82,21 @@ def episode_new(request, pk):
     new_form = forms.EpisodeForm(data, prefix="new", instance=Episode(patient=patient))
     if end_form.is_bound and end_form.is_valid():
         new_form.previous_episode_ended_on = end_form.cleaned_data["ended_on"]
+    conflict = []
     if request.method == "POST" and end_form.is_valid() and new_form.is_valid():
-        with transaction.atomic():
-            # End the old episode first: the one-current-episode constraint holds at every step.
-            episode.ended_on = end_form.cleaned_data["ended_on"]
-            episode.version += 1
-            episode.save(update_fields=["ended_on", "version"])
-            new_form.save()
-            restage(patient)
-        return _saved(request, patient, "New episode")
+        try:
+            with transaction.atomic():
+                # End the old episode first: the one-current-episode constraint holds at every step.
+                claim_version(episode, end_form.cleaned_data["seen_version"], "The current episode")
+                episode.ended_on = end_form.cleaned_data["ended_on"]
+                episode.save(update_fields=["ended_on"])
+                new_form.save()
+                restage(patient)
+            return _saved(request, patient, "New episode")
+        except EditConflict as error:
+            conflict = _conflict(error)
     return _render(request, "episode_new.html", patient, episode=episode, end_form=end_form, form=new_form,
-                   errors=forms.error_summary(end_form, new_form) if end_form.is_bound else [])
+                   errors=conflict or (forms.error_summary(end_form, new_form) if end_form.is_bound else []))
 
 
 def trials_edit(request, pk):
@@ -97,18 +111,22 @@ def trials_edit(request, pk):
         prefix="trials",
         queryset=episode.trials.prefetch_related("augmentations"),
     )
+    conflict = []
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save_trials()
-            restage(patient)
-        return _saved(request, patient, "Trials")
+        try:
+            with transaction.atomic():
+                formset.save_trials()
+                restage(patient)
+            return _saved(request, patient, "Trials")
+        except EditConflict as error:
+            conflict = _conflict(error)
     return _render(
         request, "trials_form.html", patient,
         episode=episode,
         formset=formset,
         catalogue=forms.drug_catalogue_json(catalogue),
         patient_age=patient.age_on(timezone.localdate()),
-        errors=forms.error_summary(("Trial", formset)) if formset.is_bound else [],
+        errors=conflict or (forms.error_summary(("Trial", formset)) if formset.is_bound else []),
     )
 
 

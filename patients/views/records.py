@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from patients.concurrency import EditConflict
 from patients.access import clinic_of, get_visible_patient, visible_patients
 from patients.filters import LIST_COLUMNS, PAGE_SIZE, PatientListForm
 from patients.forms_patient import PatientForm
@@ -45,6 +46,9 @@ def _save_patient(request, form: PatientForm):
     try:
         with transaction.atomic():
             return form.save()
+    except EditConflict as conflict:
+        form.add_error(None, str(conflict))
+        return None
     except IntegrityError:
         number = form.cleaned_data.get("record_number")
         form.add_error("record_number", f"Record number {number} is already used in this clinic.")

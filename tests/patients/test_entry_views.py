@@ -37,7 +37,7 @@ def formset_post(prefix: str, rows: list[dict], initial: int = 0) -> dict:
 def trial_row(trial: Trial | None = None, **fields) -> dict:
     row = {name: "" for name in TRIAL_FIELDS}
     if trial is not None:
-        row.update(id=str(trial.pk), episode=str(trial.episode_id), drug=trial.drug,
+        row.update(id=str(trial.pk), episode=str(trial.episode_id), drug=trial.drug, seen_version=str(trial.version),
                    dose_mg_per_day=str(trial.dose_mg_per_day), weeks_at_dose=str(trial.weeks_at_dose),
                    improvement_pct="" if trial.improvement_pct is None else str(trial.improvement_pct))
     row.update(fields)
