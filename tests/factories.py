@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from patients.models import Augmentation, Clinic, EctCourse, Episode, Membership, OtherCourse, Patient, Trial
 
@@ -20,17 +22,25 @@ def make_clinic(name: str | None = None) -> Clinic:
     return Clinic.objects.create(name=name, slug=f"clinic-{number}")
 
 
+@functools.cache
+def _password_hash() -> str:
+    return make_password(PASSWORD)
+
+
 def make_user(clinic: Clinic | None = None, role: str = Membership.CLINICIAN, *, username: str | None = None,
               is_staff: bool | None = None, is_superuser: bool = False):
     username = username or f"user{next(_counter)}"
     user = get_user_model().objects.create_user(
         username=username,
-        password=PASSWORD,
+        password=None,
         first_name="Test",
         last_name=username.title(),
         is_staff=(role == Membership.CLINIC_ADMIN) if is_staff is None else is_staff,
         is_superuser=is_superuser,
     )
+    # The production hasher (Argon2) is slow on purpose; hash the shared password once per run.
+    user.password = _password_hash()
+    user.save(update_fields=["password"])
     if clinic is not None:
         Membership.objects.create(user=user, clinic=clinic, role=role)
     if role == Membership.CLINIC_ADMIN:
