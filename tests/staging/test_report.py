@@ -250,3 +250,21 @@ def test_stylesheet_is_parsed_once_per_paper_size():
     assert stylesheet("A4") is not stylesheet("Letter")
     with pytest.raises(ValueError):
         stylesheet("Legal")
+
+
+def test_episode_without_counted_trials_reports_maudsley_not_applicable(clinic, doctor):
+    patient = make_patient(clinic, name="<b>Eve</b> & Co")
+    make_episode(patient, onset=date(2025, 1, 5), severity="mild")
+    restage(patient)
+    patient.refresh_from_db()
+    result = patient.current_snapshot.result
+
+    text = flat(" ".join(page_texts(produce_report(patient, user=doctor).rendered.pdf)))
+
+    # rules §4.1: no counted trial -> Stage 0; §4.2: the MSM is not applicable; §5: not staged
+    assert result["thase_rush"]["stage"] == 0 and result["maudsley"]["applicable"] is False
+    assert re.search(r"THASE–RUSH Stage 0", text)
+    assert re.search(r"MAUDSLEY \(MSM\) n/a", text) and "not applicable" in text
+    assert "Not staged (no failed adequate trial)" in text
+    assert "No antidepressant trial is recorded for this episode." in text
+    assert "<b>Eve</b> & Co" in text  # shown as typed, never interpreted as markup
