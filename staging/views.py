@@ -19,13 +19,9 @@ from django.views.decorators.http import require_GET
 
 from patients.access import get_visible_patient
 from patients.models import Episode
+from patients.timeline import render_timeline_svg
 from staging.models import COMMAND_LINE, GeneratedReport
 from staging.report import RenderedPdf, build_report_context, render_pdf
-
-try:  # the timeline is another module's work; the report stands without it
-    from patients.timeline import render_timeline_svg
-except ImportError:  # pragma: no cover - only until patients/timeline.py exists
-    render_timeline_svg = None
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +58,7 @@ def load_staged_episode(patient):
 
 
 def report_html(patient, snapshot, episode, *, clinician_name: str) -> str:
-    timeline_svg = None
-    if render_timeline_svg is not None:
-        timeline_svg = render_timeline_svg(episode, list(episode.scale_scores.all()))
+    timeline_svg = render_timeline_svg(episode, list(episode.scale_scores.all()))
     context = build_report_context(
         patient,
         snapshot,

@@ -98,6 +98,8 @@ def test_report_lists_augmentation_courses_flags_and_dtd(clinic, doctor):
     text = flat(" ".join(page_texts(produce_report(patient, user=doctor).rendered.pdf)))
 
     assert "+ lithium 800 mg/day" in text
+    # The treatment timeline picture (patients.timeline), drawn from our own fonts only
+    assert "Treatment timeline" in text and "Episode onset" in text
     assert "clinician-defined" in text
     assert "Right unilateral" in text and "rTMS" in text
     # "Before concluding resistance" (rules §8): every flag of the snapshot, word for word
