@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -57,14 +56,14 @@ def load_staged_episode(patient):
     return snapshot, episode
 
 
-def report_html(patient, snapshot, episode, *, clinician_name: str) -> str:
+def report_html(patient, snapshot, episode, *, clinician_name: str, generated_on=None) -> str:
     timeline_svg = render_timeline_svg(episode, list(episode.scale_scores.all()))
     context = build_report_context(
         patient,
         snapshot,
         episode,
         clinician_name=clinician_name,
-        generated_on=timezone.localdate(),
+        generated_on=generated_on or timezone.localdate(),
         timeline_svg=timeline_svg,
     )
     return render_to_string("staging/report.html", context)
@@ -76,23 +75,23 @@ def produce_report(patient, *, user=None, generated_by: str | None = None, chann
     paper_size = paper_size or settings.TRD_PAPER_SIZE
     snapshot, episode = load_staged_episode(patient)
     clinician_name = (user.get_full_name() or user.get_username()) if user is not None else ""
-    html = report_html(patient, snapshot, episode, clinician_name=clinician_name)
+    today = timezone.localdate()
+    html = report_html(patient, snapshot, episode, clinician_name=clinician_name, generated_on=today)
     rendered = render_pdf(html, paper_size)
-    with transaction.atomic():
-        record = GeneratedReport.objects.create(
-            patient=patient,
-            snapshot=snapshot,
-            generated_by_user=user,
-            generated_by=generated_by or (user.get_username() if user is not None else COMMAND_LINE),
-            channel=channel,
-            sha256=rendered.sha256,
-            paper_size=paper_size,
-            page_count=rendered.page_count,
-            byte_size=len(rendered.pdf),
-        )
+    record = GeneratedReport.objects.create(
+        patient=patient,
+        snapshot=snapshot,
+        generated_by_user=user,
+        generated_by=generated_by or (user.get_username() if user is not None else COMMAND_LINE),
+        channel=channel,
+        sha256=rendered.sha256,
+        paper_size=paper_size,
+        page_count=rendered.page_count,
+        byte_size=len(rendered.pdf),
+    )
     logger.info("staging report %s produced for patient %s (%s pages)", record.pk, patient.pk, rendered.page_count)
     # The file name reaches download folders and mail attachments: ids and a date, no name.
-    filename = f"staging-report-{patient.pk}-{record.generated_at:%Y-%m-%d}.pdf"
+    filename = f"staging-report-{patient.pk}-{today:%Y-%m-%d}.pdf"
     return ProducedReport(rendered=rendered, record=record, filename=filename)
 
 
