@@ -30,7 +30,8 @@ from patients.models import (
     Trial,
 )
 from staging import inputs as vocabulary
-from staging.catalogue import Catalogue, default_catalogue
+from staging.catalogue import Catalogue
+from staging.checks import configured_catalogue
 from staging.outcome import PARTIAL_RESPONSE_MIN_PCT, RESPONSE_MIN_PCT, outcome_agrees, outcome_from_improvement
 from staging.severity import SCALE_RANGES
 
@@ -509,7 +510,7 @@ class TrialFormSet(EntryRowsFormSet):
 
 
 def trial_formset_class(catalogue: Catalogue | None = None):
-    form_class = type("CatalogueTrialForm", (TrialForm,), {"catalogue": catalogue or default_catalogue()})
+    form_class = type("CatalogueTrialForm", (TrialForm,), {"catalogue": catalogue or configured_catalogue()})
     return inlineformset_factory(
         Episode, Trial, form=form_class, formset=TrialFormSet, extra=0, can_delete=True, max_num=50,
         validate_max=True,
@@ -518,7 +519,7 @@ def trial_formset_class(catalogue: Catalogue | None = None):
 
 def drug_catalogue_json(catalogue: Catalogue | None = None) -> dict:
     """The catalogue for the page's live hints (rules §9), handed over as a json_script data island."""
-    catalogue = catalogue or default_catalogue()
+    catalogue = catalogue or configured_catalogue()
     return {
         entry.drug: {
             "drug_class": entry.drug_class,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from patients.models import COMORBIDITY_CHOICES, SCREENING_LABELS, Episode, Patient, StagingSnapshot, Trial
 from patients.timeline import render_timeline_svg
 from staging import inputs as vocabulary
-from staging.catalogue import default_catalogue
+from staging.checks import configured_catalogue
 from staging.outcome import derive_outcome
 from staging.severity import SeveritySuggestion, suggest_severity
 
@@ -30,7 +30,7 @@ class TrialRow:
             return self.assessment["min_adequate_dose_mg"]
         if self.trial.min_adequate_dose_mg is not None:
             return self.trial.min_adequate_dose_mg
-        entry = default_catalogue().get(self.trial.drug)  # an unstaged (earlier) episode: adult dose
+        entry = configured_catalogue().get(self.trial.drug)  # an unstaged (earlier) episode: adult dose
         return entry.min_dose_mg if entry else None
 
     @property
@@ -39,7 +39,7 @@ class TrialRow:
             return self.assessment["drug_class"]
         if self.trial.drug_class:
             return self.trial.drug_class
-        entry = default_catalogue().get(self.trial.drug)
+        entry = configured_catalogue().get(self.trial.drug)
         return entry.drug_class if entry else ""
 
     @property

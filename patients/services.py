@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from patients.models import Episode, Patient, StagingSnapshot, Trial
 from staging import inputs as engine_inputs
-from staging.catalogue import default_catalogue
+from staging.checks import configured_catalogue
 from staging.engine import stage
 from staging.interchange import record_to_dict, result_to_dict
 
@@ -130,7 +130,7 @@ def restage(patient: Patient, *, assessed_on: date | None = None) -> bool:
     assessed_on = assessed_on or timezone.localdate()
     with transaction.atomic():
         episode = current_episode(patient)
-        snapshot = _new_snapshot_if_changed(patient, episode, assessed_on, timezone.now(), default_catalogue())
+        snapshot = _new_snapshot_if_changed(patient, episode, assessed_on, timezone.now(), configured_catalogue())
         changed = snapshot is not None or (episode is None and patient.current_snapshot_id is not None)
         if snapshot is not None:
             snapshot.save()
@@ -201,7 +201,7 @@ def restage_many(patient_ids, *, assessed_on: date | None = None, computed_at=No
     uses it to spread "last assessed" over the past); by default it is now. `on_batch(count)` is
     told how many patients each finished batch held (for a progress bar).
     """
-    catalogue = default_catalogue()
+    catalogue = configured_catalogue()
     patient_ids = list(patient_ids)
     staged = changed = 0
     for start in range(0, len(patient_ids), batch_size):

@@ -17,7 +17,7 @@ from patients.access import get_visible_patient
 from patients.concurrency import EditConflict, claim_version
 from patients.models import Episode, ScaleScore
 from patients.services import restage
-from staging.catalogue import default_catalogue
+from staging.checks import configured_catalogue
 from staging.severity import suggest_severity
 
 
@@ -104,7 +104,7 @@ def trials_edit(request, pk):
     episode = _current_episode(patient)
     if episode is None:
         return _episode_needed(request, patient)
-    catalogue = default_catalogue()
+    catalogue = configured_catalogue()
     formset = forms.trial_formset_class(catalogue)(
         request.POST or None,
         instance=episode,

@@ -38,7 +38,7 @@ from patients.models import (
 from patients.progress import ProgressBar
 from patients.services import restage_many
 from staging import inputs as vocabulary
-from staging.catalogue import default_catalogue
+from staging.checks import configured_catalogue
 from staging.severity import SCALE_RANGES
 
 FIRST_NAMES = (
@@ -198,7 +198,7 @@ class Command(BaseCommand):
         # Numbers continue after earlier runs into the same clinic, so a data set can be grown.
         first_number = Patient.objects.filter(clinic=clinic_row).count() + 1
         rng = random.Random(f"{seed}-{first_number}")
-        drugs = default_catalogue().entries
+        drugs = configured_catalogue().entries
         now = timezone.now()
         started = time.monotonic()
         with ProgressBar(patients, "patients", stream=self.stderr._out) as progress:
