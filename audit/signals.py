@@ -24,7 +24,8 @@ _IGNORED_FIELDS = {"created_at", "updated_at", "version", "current_snapshot", "s
 
 def _json_safe(value):
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        # 150, 150.0 and 150.00 are the same dose: compare and show them one way.
+        return format(value.normalize(), "f")
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, float):
