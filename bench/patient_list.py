@@ -1,10 +1,16 @@
 """Benchmark the clinician's patient list and the admin changelist at 1,000 and 100,000 patients.
 
     .venv/bin/python bench/patient_list.py [--small 1000] [--large 100000] [--requests 30]
+                                           [--keep] [--reuse] [--drop]
 
 Creates its own PostgreSQL database (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/trd_bench), migrates it, seeds the small data set, measures,
-grows it to the large one, measures again, and drops the database at the end. Prints JSON lines:
+grows it to the large one, measures again, and drops the database at the end.
+
+Seeding 100,000 patients takes minutes. While iterating: `--keep` keeps the large database and a
+copy of the small one (<name>_small) afterwards; `--reuse` measures those two again (after
+migrating them, so a new index is picked up) without seeding; `--drop` drops both and exits.
+Prints JSON lines:
 
   {"kind": "seed", ...}                       seeding time
   {"kind": "latency", "view", "patients", "p50_ms", "p95_ms", "queries"}
@@ -79,6 +85,39 @@ def drop_database(database_url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def small_copy_url(database_url: str) -> str:
+    parts = urlsplit(database_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_small"))
+
+
+def database_exists(database_url: str) -> bool:
+    import psycopg
+
+    name = urlsplit(database_url).path.lstrip("/")
+    with psycopg.connect(admin_url(database_url), autocommit=True) as connection:
+        return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def copy_database(source_url: str, target_url: str) -> None:
+    """The seeded small data set, kept for --reuse (CREATE DATABASE ... TEMPLATE copies files)."""
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()  # a template must have no other connection
+    source, target = (urlsplit(url).path.lstrip("/") for url in (source_url, target_url))
+    with psycopg.connect(admin_url(source_url), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
+def use_database(database_url: str) -> None:
+    """Point Django's default connection at another database of the same server."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = urlsplit(database_url).path.lstrip("/")
+
+
 def seed(count: int, seed_value: int) -> None:
     from django.core.management import call_command
     from django.db import connection
@@ -116,14 +155,29 @@ def migrate() -> None:
 
 
 def make_users():
+    from django.contrib.auth import get_user_model
+
     from patients.models import Clinic, Membership
     from tests.factories import make_user
 
+    existing = {user.username: user for user in get_user_model().objects.filter(username__startswith="bench_")}
+    if {"bench_clinician", "bench_admin"} <= set(existing):  # a database kept by --keep
+        return {"clinician": existing["bench_clinician"], "clinic_admin": existing["bench_admin"]}
     clinic = Clinic.objects.get(name=CLINIC)
     return {
         "clinician": make_user(clinic, Membership.CLINICIAN, username="bench_clinician"),
         "clinic_admin": make_user(clinic, Membership.CLINIC_ADMIN, username="bench_admin"),
     }
+
+
+def prepare_kept(database_url: str) -> None:
+    """A kept database, migrated to the current code and analysed like a seeded one."""
+    from django.db import connection
+
+    use_database(database_url)
+    migrate()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE patients_patient")
 
 
 def measure(users, size: int, requests: int, deadline: float) -> dict[str, dict]:
@@ -197,14 +251,32 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--minutes", type=float, default=40, help="Stop measuring after this long.")
-    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--keep", action="store_true",
+                        help="Keep the large database and a copy of the small one afterwards.")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Measure the databases kept by --keep (migrated first) instead of seeding.")
+    parser.add_argument("--drop", action="store_true", help="Drop the kept databases and exit.")
+    parser.add_argument("--only", nargs="*", default=None, help="Measure only these views.")
     arguments = parser.parse_args()
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    small_url = small_copy_url(database_url)
+    if arguments.drop:
+        drop_database(database_url)
+        drop_database(small_url)
+        return
+    if arguments.only:
+        for view in set(VIEWS) - set(arguments.only):
+            del VIEWS[view]
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trd_clinic.settings")
     deadline = time.monotonic() + arguments.minutes * 60
-    recreate_database(database_url)
+    reuse = arguments.reuse and database_exists(database_url) and database_exists(small_url)
+    if arguments.reuse and not reuse:
+        emit(kind="note", message="nothing kept to reuse: seeding")
+    if not reuse:
+        recreate_database(database_url)
+    keep = arguments.keep or arguments.reuse
     try:
         import django
 
@@ -214,12 +286,21 @@ def main() -> None:
         # django.test.Client's host. Not setup_test_environment(): its instrumented template
         # rendering copies every context and would triple the admin's measured time.
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        migrate()
-        seed(arguments.small, arguments.seed)
-        users = make_users()
-        small = measure(users, arguments.small, arguments.requests, deadline)
-        seed(arguments.large - arguments.small, arguments.seed + 1)
-        large = measure(users, arguments.large, arguments.requests, deadline)
+        if reuse:
+            prepare_kept(small_url)
+            small = measure(make_users(), arguments.small, arguments.requests, deadline)
+            prepare_kept(database_url)
+            users = make_users()
+            large = measure(users, arguments.large, arguments.requests, deadline)
+        else:
+            migrate()
+            seed(arguments.small, arguments.seed)
+            users = make_users()
+            small = measure(users, arguments.small, arguments.requests, deadline)
+            if keep:
+                copy_database(database_url, small_url)
+            seed(arguments.large - arguments.small, arguments.seed + 1)
+            large = measure(users, arguments.large, arguments.requests, deadline)
         for view in VIEWS:
             if view in small and view in large:
                 limit = 1.5 * small[view]["p95_ms"]
@@ -232,8 +313,9 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if not arguments.keep:
+        if not keep:
             drop_database(database_url)
+            drop_database(small_url)
 
 
 if __name__ == "__main__":
