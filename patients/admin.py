@@ -34,6 +34,7 @@ from patients.models import (
     ScaleScore,
     Trial,
 )
+from patients.pagination import IdsFirstPaginator
 from patients.permissions import make_clinic_admin_user
 from patients.services import restage, restage_many
 
@@ -272,6 +273,7 @@ class PatientAdmin(ClinicScopedAdmin):
     list_per_page = 50
     # Django would otherwise count the whole (unfiltered) table on every page.
     show_full_result_count = False
+    paginator = IdsFirstPaginator  # a deep page skips index entries, not rows
     readonly_fields = STAGING_FIELDS + ("version", "created_at", "updated_at")
     inlines = [EpisodeInline]
     actions = ["export_staging_csv", "recompute_staging"]

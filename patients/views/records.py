@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from patients.concurrency import EditConflict
 from patients.access import clinic_of, get_visible_patient, visible_patients
 from patients.filters import LIST_COLUMNS, PAGE_SIZE, PatientListForm
 from patients.forms_patient import PatientForm
+from patients.pagination import IdsFirstPaginator
 from patients.patient_page import age_today, build_patient_page
 from patients.services import current_episode
 from patients.timeline import render_timeline_svg
@@ -23,7 +23,7 @@ def patient_list(request):
     patients = filters.apply(visible_patients(request.user).only(*LIST_COLUMNS))
     if request.user.is_superuser:
         patients = patients.select_related("clinic").only(*LIST_COLUMNS, "clinic__name")
-    page = Paginator(patients, PAGE_SIZE).get_page(filters.value("page") or 1)
+    page = IdsFirstPaginator(patients, PAGE_SIZE).get_page(filters.value("page") or 1)
     return render(
         request,
         "patients/patient_list.html",
