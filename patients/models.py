@@ -138,16 +138,19 @@ class Patient(models.Model):
             ),
         ]
         indexes = [
+            # Every clinic index ends on (name, id), the list's tie-breakers, so an ORDER BY walks
+            # it without sorting and a page's ids come from an index-only scan (patients.pagination).
+            # Descending sorts keep NULLs last: their indexes are PostgreSQL-only (migration 0003).
             models.Index(fields=["clinic", "name", "id"], name="patient_clinic_name"),
-            models.Index(fields=["clinic", "thase_rush_stage", "name"], name="patient_clinic_stage"),
-            models.Index(fields=["clinic", "msm_category", "name"], name="patient_clinic_msm"),
-            models.Index(fields=["clinic", "label", "name"], name="patient_clinic_label"),
-            models.Index(fields=["clinic", "regulatory_trd", "name"], name="patient_clinic_regtrd"),
-            models.Index(fields=["clinic", "dtd_met", "name"], name="patient_clinic_dtd"),
-            models.Index(fields=["clinic", "staged_at"], name="patient_clinic_staged_at"),
+            models.Index(fields=["clinic", "thase_rush_stage", "name", "id"], name="patient_clinic_stage"),
+            models.Index(fields=["clinic", "msm_category", "name", "id"], name="patient_clinic_msm"),
+            models.Index(fields=["clinic", "label", "name", "id"], name="patient_clinic_label"),
+            models.Index(fields=["clinic", "regulatory_trd", "name", "id"], name="patient_clinic_regtrd"),
+            models.Index(fields=["clinic", "dtd_met", "name", "id"], name="patient_clinic_dtd"),
+            models.Index(fields=["clinic", "staged_at", "name", "id"], name="patient_clinic_staged_at"),
             # The list's and the admin's remaining sorts within a clinic.
-            models.Index(fields=["clinic", "msm_total", "name"], name="patient_clinic_msm_total"),
-            models.Index(fields=["clinic", "mgh_score", "name"], name="patient_clinic_mgh"),
+            models.Index(fields=["clinic", "msm_total", "name", "id"], name="patient_clinic_msm_total"),
+            models.Index(fields=["clinic", "mgh_score", "name", "id"], name="patient_clinic_mgh"),
             # A superuser's admin spans every clinic: the same filters and sorts without clinic.
             models.Index(fields=["name", "id"], name="patient_name"),
             models.Index(fields=["record_number"], name="patient_record_number"),
