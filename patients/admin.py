@@ -18,10 +18,13 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from patients.access import clinic_of, visible_patients
 from patients.models import (
@@ -340,6 +343,15 @@ class PatientAdmin(ClinicScopedAdmin):
             restage(obj)  # age selects the 65+ minimum doses (rules §3.2, §9)
 
     # -- columns ----------------------------------------------------------------------------
+
+    def action_checkbox(self, obj):
+        """Django's checkbox markup, without rendering a form widget template per row (a fifth
+        of the changelist's time at 50 rows)."""
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME, obj.pk, label,
+        )
 
     @admin.display(description="Clinic", ordering="clinic_id")
     def clinic_name(self, patient):

@@ -363,3 +363,14 @@ def test_changelist_query_count_does_not_grow_with_patients(client, clinic, clin
     assert queries_for_changelist() == few
     with django_assert_max_num_queries(pinned):
         client.get(CHANGELIST, {"label__exact": "trd"})
+
+
+def test_action_checkbox_is_djangos_markup(clinic):
+    """The changelist writes the row checkbox without a widget template; the markup must stay
+    what Django's admin JavaScript and Django's own widget produce."""
+    from django.contrib import admin as django_admin
+
+    patient = make_patient(clinic, name='Zoë "Q" O\'Neil & Co', record_number="N-<1>")
+    patient_admin = django_admin.site._registry[Patient]
+
+    assert patient_admin.action_checkbox(patient) == django_admin.ModelAdmin.action_checkbox(patient_admin, patient)
