@@ -24,4 +24,6 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 extras=""
 [ "$want_test" = test ] && extras="[test]"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+# (This machine's pip configuration names local mirrors that may be absent: drop that noise only.)
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" \
+  2> >(grep -v "^WARNING: Location .* is ignored" >&2)
