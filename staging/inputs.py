@@ -1,14 +1,15 @@
 """The engine's inputs: one patient's current depressive episode (rules §1).
 
-Plain, frozen dataclasses: the web app builds them from the database, `manage.py stage` builds
-them from JSON (staging.interchange), and the instruments read nothing else. Trials of earlier
-episodes are never passed in (rules §1.1).
+Plain, frozen, slotted dataclasses (staging.records.frozen_record): the web app builds them from
+the database, `manage.py stage` builds them from JSON (staging.interchange), and the instruments
+read nothing else. Trials of earlier episodes are never passed in (rules §1.1).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
+
+from staging.records import frozen_record
 
 RULESET_ID = "trd-2026.1"
 
@@ -78,14 +79,14 @@ SCREENING_STATUSES = ("not_screened", "screened_negative", "positive")
 SCALES = ("MADRS", "HAM-D17", "PHQ-9", "QIDS-SR16")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Augmentation:
     agent: str
     dose_mg_per_day: float | None = None
     weeks: float | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Trial:
     """One antidepressant trial of the current episode (rules §1.2)."""
 
@@ -102,21 +103,21 @@ class Trial:
     min_adequate_dose_mg: float | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class EctCourse:
     electrode_placement: str
     outcome: str
     sessions: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class OtherCourse:
     kind: str
     weeks: float | None = None
     outcome: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Episode:
     onset: date
     severity: str
@@ -130,7 +131,7 @@ class Episode:
         return dict(self.screening).get(item, "not_screened")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StagingInput:
     """One record of rules §10: everything the instruments need, nothing else."""
 
@@ -139,4 +140,4 @@ class StagingInput:
     age: int | None = None
     trials: tuple[Trial, ...] = ()
     ect_courses: tuple[EctCourse, ...] = ()
-    other_courses: tuple[OtherCourse, ...] = field(default=())
+    other_courses: tuple[OtherCourse, ...] = ()

@@ -7,15 +7,14 @@ words, by drug name ("sertraline", or "sertraline #2" when a drug is tried more 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from staging.inputs import Trial
+from staging.records import frozen_record
 
 # rules §3.3: the outcomes that make an adequate trial a failure
 FAILED_OUTCOMES = frozenset({"non_response", "partial_response"})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class TrialAssessment:
     """One trial judged on its own (rules §3.1, §3.2), before trials are compared (§3.3)."""
 
@@ -39,7 +38,7 @@ class TrialAssessment:
         return not self.inadequate_reasons and self.outcome in FAILED_OUTCOMES
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class TrialResult:
     index: int
     name: str
@@ -58,7 +57,7 @@ class TrialResult:
     trial: Trial
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class ThaseRushResult:
     stage: int
     counted_trials: tuple[int, ...]
@@ -66,7 +65,7 @@ class ThaseRushResult:
     interpretation_notes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class MaudsleyItems:
     duration: int
     severity: int
@@ -79,7 +78,7 @@ class MaudsleyItems:
         return self.duration + self.severity + self.antidepressants + self.augmentation + self.ect
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class MaudsleyResult:
     applicable: bool
     total: int | None
@@ -90,7 +89,7 @@ class MaudsleyResult:
     interpretation_notes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class MghResult:
     score: float
     counted_trials: tuple[int, ...]
@@ -98,7 +97,7 @@ class MghResult:
     interpretation_notes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class ClassificationResult:
     label: str
     regulatory_trd: bool
@@ -109,14 +108,14 @@ class ClassificationResult:
     interpretation_notes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class DtdResult:
     met: bool
     reasons: tuple[str, ...]
     complexity_factors: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Flag:
     """One entry of "Before concluding resistance" (rules §8)."""
 
@@ -125,7 +124,7 @@ class Flag:
     trial: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class StagingResult:
     ruleset: str
     trials: tuple[TrialResult, ...]
