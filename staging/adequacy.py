@@ -81,8 +81,11 @@ def assess_trial(index: int, name: str, trial: Trial, catalogue: Catalogue, age:
     drug_class, minimum_dose, used_65_column, clinician_defined = resolve_drug(trial, catalogue, age)
     outcome = derive_outcome(trial.outcome, trial.improvement_pct)  # rules §3.1
     codes, details = inadequate_reasons(trial, outcome, minimum_dose, used_65_column)
+    # the explanation and the flag quote the same clause: worded once
+    reasons_text = reasons_in_words(trial.drug, codes, details) if codes else ""
     return TrialAssessment(
-        index, name, trial, drug_class, clinician_defined, minimum_dose, used_65_column, outcome, codes, details
+        index, name, trial, drug_class, clinician_defined, minimum_dose, used_65_column, outcome, codes, details,
+        reasons_text,
     )
 
 

@@ -49,7 +49,11 @@ def most_recent_trial(trials: Sequence[TrialResult]) -> tuple[int | None, bool]:
 
 
 def classify(
-    trials: Sequence[TrialResult], counted: Sequence[TrialResult], chronic: bool, summary: str
+    trials: Sequence[TrialResult],
+    counted: Sequence[TrialResult],
+    counted_indices: tuple[int, ...],
+    chronic: bool,
+    summary: str,
 ) -> ClassificationResult:
     recent_index, by_date = most_recent_trial(trials)
     recent = trials[recent_index] if recent_index is not None else None
@@ -93,7 +97,7 @@ def classify(
     return ClassificationResult(
         label,
         regulatory,
-        tuple(trial.index for trial in counted) if regulatory else (),
+        counted_indices if regulatory else (),
         chronic,
         recent_index,
         " ".join(parts),

@@ -14,15 +14,18 @@ from staging.text import number
 
 def display_names(trials: Sequence[Trial]) -> tuple[str, ...]:
     """Drug names, numbered in input order ("sertraline #2") only when a drug repeats."""
-    repeats = Counter(trial.drug for trial in trials)
+    drugs = [trial.drug for trial in trials]
+    if len(set(drugs)) == len(drugs):  # the usual case: no drug repeats
+        return tuple(drugs)
+    repeats = Counter(drugs)
     seen: Counter[str] = Counter()
     names = []
-    for trial in trials:
-        if repeats[trial.drug] > 1:
-            seen[trial.drug] += 1
-            names.append(f"{trial.drug} #{seen[trial.drug]}")
+    for drug in drugs:
+        if repeats[drug] > 1:
+            seen[drug] += 1
+            names.append(f"{drug} #{seen[drug]}")
         else:
-            names.append(trial.drug)
+            names.append(drug)
     return tuple(names)
 
 

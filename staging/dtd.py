@@ -81,10 +81,12 @@ def complexity_factors(record: StagingInput, trials: Sequence[TrialResult], chro
     if episode.psychosocial_stressors:
         factors.append("psychosocial stressors")
     statuses = dict(episode.screening)
-    for item in SCREENING_ITEMS:  # rules §8: absent items are not_screened
-        factor = _SCREENING_FACTORS.get((item, statuses.get(item, "not_screened")))
-        if factor is not None:
-            factors.append(factor)
+    for item, not_screened, positive in _SCREENING_FACTORS_BY_ITEM:
+        status = statuses.get(item, "not_screened")  # rules §8: absent items are not_screened
+        if status == "not_screened":
+            factors.append(not_screened)
+        elif status == "positive":
+            factors.append(positive)
     if chronic:
         factors.append("chronic episode (more than 24 months)")
     intolerant = [trial.name for trial in trials if trial.outcome == "intolerance"]
@@ -93,8 +95,9 @@ def complexity_factors(record: StagingInput, trials: Sequence[TrialResult], chro
     return tuple(factors)
 
 
-_SCREENING_FACTORS = {
-    **{(item, "not_screened"): f"{words} not screened" for item, words in SCREENING_WORDS.items()},
-    **{(item, "positive"): f"{words} screened positive" for item, words in SCREENING_WORDS.items()},
-}
+# (item, its not_screened factor, its positive factor), in rules §8 order
+_SCREENING_FACTORS_BY_ITEM = tuple(
+    (item, f"{SCREENING_WORDS[item]} not screened", f"{SCREENING_WORDS[item]} screened positive")
+    for item in SCREENING_ITEMS
+)
 _COMORBIDITY_FACTORS = {item: f"comorbidity: {words}" for item, words in COMORBIDITY_WORDS.items()}

@@ -8,7 +8,7 @@ not repeated per instrument.
 
 from __future__ import annotations
 
-from staging.adequacy import assess_trial, reasons_in_words
+from staging.adequacy import assess_trial
 from staging.catalogue import Catalogue, default_catalogue
 from staging.classification import classify, is_chronic
 from staging.counting import count_trials, counting_summary, display_names
@@ -39,16 +39,17 @@ def stage(record: StagingInput, catalogue: Catalogue | None = None) -> StagingRe
         _trial_result(assessment, counted_flags[assessment.index], reasons[assessment.index])
         for assessment in assessments
     )
-    counted = tuple(trial for trial in trial_results if trial.counted)
+    counted = tuple([trial for trial in trial_results if trial.counted])
+    counted_indices = tuple([trial.index for trial in counted])  # immutable: shared by the instruments
     summary = counting_summary(trial_results)  # rules §7, shared by every instrument
     chronic = is_chronic(record.episode.onset, record.assessed_on)
     return StagingResult(
         ruleset=catalogue.ruleset_id,
         trials=trial_results,
-        thase_rush=stage_thase_rush(counted, record.ect_courses, summary),
-        maudsley=stage_maudsley(record, trial_results, counted, summary),
-        mgh=stage_mgh(counted, record.ect_courses, summary),
-        classification=classify(trial_results, counted, chronic, summary),
+        thase_rush=stage_thase_rush(counted, counted_indices, record.ect_courses, summary),
+        maudsley=stage_maudsley(record, trial_results, counted, counted_indices, summary),
+        mgh=stage_mgh(counted, counted_indices, record.ect_courses, summary),
+        classification=classify(trial_results, counted, counted_indices, chronic, summary),
         dtd=stage_dtd(record, trial_results, chronic),
         flags=compute_flags(record, trial_results),
     )
@@ -63,11 +64,7 @@ def _trial_result(assessment: TrialAssessment, counted: bool, not_counted_reason
             f"{number(assessment.min_adequate_dose_mg)} mg/day)."
         )
     if assessment.inadequate_reasons:
-        parts.append(
-            "Not adequate: "
-            + reasons_in_words(trial.drug, assessment.inadequate_reasons, assessment.reason_details)
-            + "."
-        )
+        parts.append(f"Not adequate: {assessment.reasons_text}.")
     else:
         adherence = "adherence not documented" if trial.adherence_pct is None else f"adherence {number(trial.adherence_pct)} %"
         parts.append(
@@ -99,6 +96,7 @@ def _trial_result(assessment: TrialAssessment, counted: bool, not_counted_reason
         not assessment.inadequate_reasons,
         assessment.inadequate_reasons,
         assessment.reason_details,
+        assessment.reasons_text,
         outcome,
         counted,
         not_counted_reason,

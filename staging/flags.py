@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from staging.adequacy import reasons_in_words
 from staging.dtd import SCREENING_WORDS
 from staging.inputs import SCREENING_ITEMS, StagingInput
 from staging.outcome import UNKNOWN
@@ -16,20 +15,16 @@ def compute_flags(record: StagingInput, trials: Sequence[TrialResult]) -> tuple[
     undocumented adherence and outcome — the order the report lists them (rules §8)."""
     flags = []
     statuses = dict(record.episode.screening)
-    for item in SCREENING_ITEMS:
+    for item, not_screened, positive in _SCREENING_FLAGS_BY_ITEM:
         status = statuses.get(item, "not_screened")  # rules §8: absent items are not_screened
-        flag = _SCREENING_FLAGS.get((item, status))
-        if flag is not None:
-            flags.append(flag)
+        if status == "not_screened":
+            flags.append(not_screened)
+        elif status == "positive":
+            flags.append(positive)
     for trial in trials:
         if trial.inadequate_reasons:  # rules §3.2
             flags.append(
-                Flag(
-                    "inadequate_trial",
-                    f"{trial.name} was not an adequate trial: "
-                    f"{reasons_in_words(trial.drug, trial.inadequate_reasons, trial.reason_details)}.",
-                    trial.index,
-                )
+                Flag("inadequate_trial", f"{trial.name} was not an adequate trial: {trial.reasons_text}.", trial.index)
             )
         if trial.trial.adherence_pct is None:  # rules §3.2
             flags.append(
@@ -57,13 +52,12 @@ def _sentence_case(words: str) -> str:
 
 
 # Flags are immutable: the screening ones are built once and shared by every result.
-_SCREENING_FLAGS = {
-    **{
-        (item, "not_screened"): Flag(f"not_screened:{item}", f"{_sentence_case(SCREENING_WORDS[item])} not screened.")
-        for item in SCREENING_ITEMS
-    },
-    **{
-        (item, "positive"): Flag(f"positive:{item}", f"{_sentence_case(SCREENING_WORDS[item])} screened positive.")
-        for item in SCREENING_ITEMS
-    },
-}
+# (item, its not_screened flag, its positive flag), in rules §8 order.
+_SCREENING_FLAGS_BY_ITEM = tuple(
+    (
+        item,
+        Flag(f"not_screened:{item}", f"{_sentence_case(SCREENING_WORDS[item])} not screened."),
+        Flag(f"positive:{item}", f"{_sentence_case(SCREENING_WORDS[item])} screened positive."),
+    )
+    for item in SCREENING_ITEMS
+)

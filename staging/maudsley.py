@@ -85,8 +85,13 @@ _DURATION_WORDS = {
 }
 
 
-def stage_maudsley(record: StagingInput, trials: Sequence[TrialResult], counted: Sequence[TrialResult], summary: str) -> MaudsleyResult:
-    counted_indices = tuple(trial.index for trial in counted)
+def stage_maudsley(
+    record: StagingInput,
+    trials: Sequence[TrialResult],
+    counted: Sequence[TrialResult],
+    counted_indices: tuple[int, ...],
+    summary: str,
+) -> MaudsleyResult:
     if not counted:
         return MaudsleyResult(
             False, None, None, None, counted_indices,

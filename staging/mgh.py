@@ -34,7 +34,9 @@ def trial_points(trial: TrialResult) -> tuple[float, list[str]]:
     return points, parts
 
 
-def stage_mgh(counted: Sequence[TrialResult], ect_courses: Sequence[EctCourse], summary: str) -> MghResult:
+def stage_mgh(
+    counted: Sequence[TrialResult], counted_indices: tuple[int, ...], ect_courses: Sequence[EctCourse], summary: str
+) -> MghResult:
     score = 0.0
     pieces = []
     for trial in counted:
@@ -47,4 +49,4 @@ def stage_mgh(counted: Sequence[TrialResult], ect_courses: Sequence[EctCourse], 
     score = round(score, 1)
     detail = "; ".join(pieces) if pieces else "no counted trial and no failed ECT"
     explanation = f"Score {score:.1f} ({detail}). {summary}"
-    return MghResult(score, tuple(trial.index for trial in counted), explanation, INTERPRETATION_NOTES)
+    return MghResult(score, counted_indices, explanation, INTERPRETATION_NOTES)

@@ -28,6 +28,7 @@ class TrialAssessment:
     outcome: str  # an outcome of rules §1.2, or "unknown"
     inadequate_reasons: tuple[str, ...]  # codes, in the order of rules §3.2
     reason_details: tuple[str, ...]  # the same reasons in words
+    reasons_text: str  # the same reasons as one clause (adequacy.reasons_in_words); "" when adequate
 
     @property
     def adequate(self) -> bool:
@@ -50,6 +51,7 @@ class TrialResult:
     adequate: bool
     inadequate_reasons: tuple[str, ...]
     reason_details: tuple[str, ...]
+    reasons_text: str  # "sertraline 25 mg/day is below …; 4 weeks at that dose is …"; "" when adequate
     outcome: str
     counted: bool
     not_counted_reason: str | None  # short words, e.g. "dose below minimum (…)"; None when counted

@@ -39,7 +39,7 @@ def thase_rush_stage(classes: frozenset[str] | set[str], failed_bilateral_ect: b
 
 
 def stage_thase_rush(
-    counted: Sequence[TrialResult], ect_courses: Sequence[EctCourse], summary: str
+    counted: Sequence[TrialResult], counted_indices: tuple[int, ...], ect_courses: Sequence[EctCourse], summary: str
 ) -> ThaseRushResult:
     classes = frozenset(trial.drug_class for trial in counted)
     failed_bilateral = any(
@@ -63,7 +63,7 @@ def stage_thase_rush(
         )
     why_not_higher = _why_not_higher(stage, classes, failed_bilateral, ect_courses)
     explanation = " ".join(part for part in (headline, why_not_higher, summary) if part)
-    return ThaseRushResult(stage, tuple(trial.index for trial in counted), explanation, INTERPRETATION_NOTES)
+    return ThaseRushResult(stage, counted_indices, explanation, INTERPRETATION_NOTES)
 
 
 def _why_not_higher(stage: int, classes, failed_bilateral: bool, ect_courses) -> str:
