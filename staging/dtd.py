@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from staging.inputs import SCREENING_ITEMS, StagingInput
+from staging.inputs import SCREENING_ITEMS, SEVERITIES, StagingInput
 from staging.results import DtdResult, TrialResult
 from staging.text import join_words, plural
 
@@ -52,8 +52,9 @@ def stage_dtd(record: StagingInput, trials: Sequence[TrialResult], chronic: bool
     treated = bool(treatments)
     # rules §6 (2): burden persists
     burden = []
+    severity_words = _SEVERITY_WORDS[episode.severity]
     if episode.severity in BURDEN_SEVERITIES:
-        burden.append(f"severity {episode.severity.replace('_', ' ')}")
+        burden.append(f"severity {severity_words}")
     if episode.functional_impairment in BURDEN_IMPAIRMENTS:
         burden.append(f"{episode.functional_impairment} functional impairment")
     if chronic:
@@ -68,7 +69,7 @@ def stage_dtd(record: StagingInput, trials: Sequence[TrialResult], chronic: bool
     else:
         impairment = episode.functional_impairment or "not recorded"
         reasons.append(
-            f"No persisting burden: severity {episode.severity.replace('_', ' ')}, functional impairment "
+            f"No persisting burden: severity {severity_words}, functional impairment "
             f"{impairment}, episode not chronic (it needs moderate or worse, or chronic)."
         )
     return DtdResult(treated and bool(burden), tuple(reasons), complexity_factors(record, trials, chronic))
@@ -95,6 +96,7 @@ def complexity_factors(record: StagingInput, trials: Sequence[TrialResult], chro
     return tuple(factors)
 
 
+_SEVERITY_WORDS = {severity: severity.replace("_", " ") for severity in SEVERITIES}
 # (item, its not_screened factor, its positive factor), in rules §8 order
 _SCREENING_FACTORS_BY_ITEM = tuple(
     (item, f"{SCREENING_WORDS[item]} not screened", f"{SCREENING_WORDS[item]} screened positive")

@@ -36,8 +36,7 @@ def stage(record: StagingInput, catalogue: Catalogue | None = None) -> StagingRe
     assessments = [assess_trial(index, names[index], trial, catalogue, age) for index, trial in enumerate(trials)]
     counted_flags, reasons = count_trials(assessments)  # rules §3.3
     trial_results = tuple(
-        _trial_result(assessment, counted_flags[assessment.index], reasons[assessment.index])
-        for assessment in assessments
+        [_trial_result(assessment, counted, reason) for assessment, counted, reason in zip(assessments, counted_flags, reasons)]
     )
     counted = tuple([trial for trial in trial_results if trial.counted])
     counted_indices = tuple([trial.index for trial in counted])  # immutable: shared by the instruments

@@ -5,11 +5,27 @@ from __future__ import annotations
 
 def number(value: float | int) -> str:
     """25.0 -> "25", 7.5 -> "7.5", 79.9 -> "79.9": how a clinician writes a dose or a percentage."""
+    text = _NUMBER_TEXT.get(value)
+    if text is None:
+        text = _number_text(value)
+        if len(_NUMBER_TEXT) < _NUMBER_TEXT_MAX:
+            _NUMBER_TEXT[value] = text
+    return text
+
+
+def _number_text(value: float | int) -> str:
     if type(value) is int:
         return str(value)
     if value == int(value):
         return str(int(value))
     return format(value, ".10g")
+
+
+# Doses, weeks and percentages repeat from record to record: each is written once. Numbers that
+# compare equal (25 and 25.0) have the same text, so they may share an entry; the cap keeps a
+# long-running process from growing the cache without bound.
+_NUMBER_TEXT: dict[float | int, str] = {}
+_NUMBER_TEXT_MAX = 10_000
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
