@@ -66,7 +66,12 @@ OTHER_COURSE_KEYS = frozenset({"kind", "weeks", "outcome"})
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _AUGMENTATION_AGENTS = frozenset(AUGMENTATION_AGENTS)
+_SCREENING_ITEMS = frozenset(SCREENING_ITEMS)
 _MAX_KEY_SHOWN = 60
+# Dates repeat from record to record (onsets, assessments, trial starts): each valid one is
+# parsed once. The cap keeps a long-running process from growing the cache without bound.
+_PARSED_DATES: dict[str, date] = {}
+_PARSED_DATES_MAX = 20_000
 
 
 class InterchangeError(ValueError):
@@ -90,15 +95,35 @@ def _one_of(values) -> str:
     return "must be one of: " + ", ".join(values)
 
 
+class _Vocabulary:
+    """The allowed words of a field: a frozenset to test membership, the tuple's order to list them."""
+
+    __slots__ = ("members", "message")
+
+    def __init__(self, words: tuple[str, ...]):
+        self.members = frozenset(words)
+        self.message = _one_of(words)
+
+
+_SEVERITIES = _Vocabulary(SEVERITIES)
+_FUNCTIONAL_IMPAIRMENTS = _Vocabulary(FUNCTIONAL_IMPAIRMENTS)
+_SCREENING_STATUSES = _Vocabulary(SCREENING_STATUSES)
+_DRUG_CLASSES = _Vocabulary(DRUG_CLASSES)
+_OUTCOMES = _Vocabulary(OUTCOMES)
+_ELECTRODE_PLACEMENTS = _Vocabulary(ELECTRODE_PLACEMENTS)
+_OTHER_COURSE_KINDS = _Vocabulary(OTHER_COURSE_KINDS)
+
+
 class _Parser:
     """Walks one input document, collecting every error; returns placeholders (None) where a
     value is invalid so the walk can go on and report the rest."""
 
-    __slots__ = ("errors", "catalogue")
+    __slots__ = ("errors", "catalogue", "catalogue_drugs")
 
     def __init__(self, catalogue: Catalogue):
         self.errors: list[tuple[str, str]] = []
         self.catalogue = catalogue
+        self.catalogue_drugs = frozenset(catalogue.drugs)  # membership without a method call per trial
 
     def error(self, path: str, message: str) -> None:
         self.errors.append((path, message))
@@ -145,18 +170,24 @@ class _Parser:
         return value
 
     def date(self, value, prefix: str, key: str):
+        parsed = _PARSED_DATES.get(value) if type(value) is str else None
+        if parsed is not None:
+            return parsed
         if type(value) is not str or len(value) != 10 or not _DATE.match(value):
             self.field_error(prefix, key, "must be a date YYYY-MM-DD")
             return None
         try:
-            return date.fromisoformat(value)
+            parsed = date.fromisoformat(value)
         except ValueError:
             self.field_error(prefix, key, f"is not a valid date ({value})")
             return None
+        if len(_PARSED_DATES) < _PARSED_DATES_MAX:
+            _PARSED_DATES[value] = parsed
+        return parsed
 
-    def choice(self, value, prefix: str, key: str, allowed):
-        if type(value) is not str or value not in allowed:
-            self.field_error(prefix, key, _one_of(allowed))
+    def choice(self, value, prefix: str, key: str, allowed: _Vocabulary):
+        if type(value) is not str or value not in allowed.members:
+            self.field_error(prefix, key, allowed.message)
             return None
         return value
 
@@ -225,10 +256,10 @@ class _Parser:
                 self.error(_join(prefix, "onset"), f"must not be after assessed_on ({assessed_on.isoformat()})")
         severity = self.required(obj, "severity", prefix)
         if severity is not None:
-            severity = self.choice(severity, prefix, "severity", SEVERITIES)
+            severity = self.choice(severity, prefix, "severity", _SEVERITIES)
         impairment = obj.get("functional_impairment")
         if impairment is not None:
-            impairment = self.choice(impairment, prefix, "functional_impairment", FUNCTIONAL_IMPAIRMENTS)
+            impairment = self.choice(impairment, prefix, "functional_impairment", _FUNCTIONAL_IMPAIRMENTS)
         comorbidities = obj.get("comorbidities")
         if comorbidities is None:
             comorbidities = ()
@@ -262,9 +293,9 @@ class _Parser:
             return ()
         pairs = []
         for item, status in value.items():
-            if item not in SCREENING_ITEMS:
+            if item not in _SCREENING_ITEMS:
                 self.error(_join(path, _shown_key(item)), "unknown screening item (rules §8: " + ", ".join(SCREENING_ITEMS) + ")")
-            elif self.choice(status, path, item, SCREENING_STATUSES) is not None:
+            elif self.choice(status, path, item, _SCREENING_STATUSES) is not None:
                 pairs.append((item, status))
         return tuple(pairs)
 
@@ -281,7 +312,7 @@ class _Parser:
             if type(drug) is not str or not drug.strip():
                 self.error(_join(prefix, "drug"), "must be a drug name (text)")
                 drug = None
-            elif drug in self.catalogue:
+            elif drug in self.catalogue_drugs:
                 # rules §1.2: class and minimum dose come from the catalogue
                 if drug_class is not None:
                     self.error(_join(prefix, "class"), f"only for a drug not in the catalogue ({drug} is in it)")
@@ -289,7 +320,7 @@ class _Parser:
                     self.error(
                         _join(prefix, "min_adequate_dose_mg"), f"only for a drug not in the catalogue ({drug} is in it)"
                     )
-            elif drug.strip().lower() in self.catalogue:
+            elif drug.strip().lower() in self.catalogue_drugs:
                 self.error(
                     _join(prefix, "drug"),
                     f"unknown drug {drug!r}: catalogue names are lower case ({drug.strip().lower()!r})",
@@ -303,7 +334,7 @@ class _Parser:
                         _join(prefix, "min_adequate_dose_mg"), f"is required for a drug not in the catalogue ({drug})"
                     )
         if drug_class is not None:
-            drug_class = self.choice(drug_class, prefix, "class", DRUG_CLASSES)
+            drug_class = self.choice(drug_class, prefix, "class", _DRUG_CLASSES)
         if min_dose is not None:
             min_dose = self.number(min_dose, prefix, "min_adequate_dose_mg", positive=True)
         dose = self.required(obj, "dose_mg_per_day", prefix)
@@ -320,16 +351,20 @@ class _Parser:
             improvement = self.number(improvement, prefix, "improvement_pct", high=100)
         outcome = obj.get("outcome")
         if outcome is not None:
-            outcome = self.choice(outcome, prefix, "outcome", OUTCOMES)
+            outcome = self.choice(outcome, prefix, "outcome", _OUTCOMES)
             # rules §3.1: explicit outcome and improvement must agree
             problem = disagreement(outcome, improvement) if outcome is not None else None
             if problem:
                 self.error(_join(prefix, "outcome"), f"{problem}, in {prefix.rsplit('.', 1)[-1]} ({drug})")
-        augmentation_path = _join(prefix, "augmentation")
-        augmentation = tuple(
-            self.augmentation(item, f"{augmentation_path}[{index}]")
-            for index, item in enumerate(self.list_of_objects(obj.get("augmentation"), augmentation_path))
-        )
+        augmentation = obj.get("augmentation")
+        if augmentation is not None and augmentation != []:  # the path is only built when there is something to walk
+            augmentation_path = _join(prefix, "augmentation")
+            augmentation = tuple(
+                self.augmentation(item, f"{augmentation_path}[{index}]")
+                for index, item in enumerate(self.list_of_objects(augmentation, augmentation_path))
+            )
+        else:
+            augmentation = ()
         started_on = obj.get("started_on")
         if started_on is not None:
             started_on = self.date(started_on, prefix, "started_on")
@@ -340,7 +375,7 @@ class _Parser:
         compares its trials as one drug)."""
         first: dict[str, tuple[int, Trial]] = {}
         for index, trial in enumerate(trials):
-            if trial is None or trial.drug_class is None or trial.drug in self.catalogue:
+            if trial is None or trial.drug_class is None or trial.drug in self.catalogue_drugs:
                 continue
             if trial.drug in first:
                 first_index, earlier = first[trial.drug]
@@ -359,7 +394,7 @@ class _Parser:
         if not obj.keys() <= AUGMENTATION_KEYS:
             self.unknown_keys(obj, AUGMENTATION_KEYS, prefix)
         agent = self.required(obj, "agent", prefix)
-        if agent is not None and (type(agent) is not str or (agent not in _AUGMENTATION_AGENTS and agent not in self.catalogue)):
+        if agent is not None and (type(agent) is not str or (agent not in _AUGMENTATION_AGENTS and agent not in self.catalogue_drugs)):
             # rules §2.2
             self.error(
                 _join(prefix, "agent"),
@@ -383,10 +418,10 @@ class _Parser:
             self.unknown_keys(obj, ECT_KEYS, prefix)
         placement = self.required(obj, "electrode_placement", prefix)
         if placement is not None:
-            placement = self.choice(placement, prefix, "electrode_placement", ELECTRODE_PLACEMENTS)
+            placement = self.choice(placement, prefix, "electrode_placement", _ELECTRODE_PLACEMENTS)
         outcome = self.required(obj, "outcome", prefix)
         if outcome is not None:
-            outcome = self.choice(outcome, prefix, "outcome", OUTCOMES)
+            outcome = self.choice(outcome, prefix, "outcome", _OUTCOMES)
         sessions = obj.get("sessions")
         if sessions is not None:
             sessions = self.whole_number(sessions, prefix, "sessions", 1)
@@ -400,13 +435,13 @@ class _Parser:
             self.unknown_keys(obj, OTHER_COURSE_KEYS, prefix)
         kind = self.required(obj, "kind", prefix)
         if kind is not None:
-            kind = self.choice(kind, prefix, "kind", OTHER_COURSE_KINDS)
+            kind = self.choice(kind, prefix, "kind", _OTHER_COURSE_KINDS)
         weeks = obj.get("weeks")
         if weeks is not None:
             weeks = self.number(weeks, prefix, "weeks", positive=True)
         outcome = obj.get("outcome")
         if outcome is not None:
-            outcome = self.choice(outcome, prefix, "outcome", OUTCOMES)
+            outcome = self.choice(outcome, prefix, "outcome", _OUTCOMES)
         return OtherCourse(kind, weeks, outcome)
 
 
