@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from patients.concurrency import EditConflict
-from patients.access import clinic_of, get_visible_patient, visible_patients
+from patients.access import clinic_of, get_visible_patient, is_clinic_admin, visible_patients
 from patients.filters import LIST_COLUMNS, PAGE_SIZE, PatientListForm
 from patients.forms_patient import PatientForm
-from patients.pagination import IdsFirstPaginator
+from patients.pagination import CappedCountPaginator
 from patients.patient_page import age_today, build_patient_page
 from patients.services import current_episode
 from patients.timeline import render_timeline_svg
@@ -23,7 +23,8 @@ def patient_list(request):
     patients = filters.apply(visible_patients(request.user).only(*LIST_COLUMNS))
     if request.user.is_superuser:
         patients = patients.select_related("clinic").only(*LIST_COLUMNS, "clinic__name")
-    page = IdsFirstPaginator(patients, PAGE_SIZE).get_page(filters.value("page") or 1)
+    wanted_page = filters.value("page") or 1
+    page = CappedCountPaginator(patients, PAGE_SIZE, wanted_page=wanted_page).get_page(wanted_page)
     return render(
         request,
         "patients/patient_list.html",
@@ -81,7 +82,9 @@ def patient_edit(request, pk):
 def patient_detail(request, pk):
     patient = get_visible_patient(request.user, pk)
     page = build_patient_page(patient)
-    return render(request, "patients/patient_detail.html", {"page": page, "patient": patient, "age": age_today(patient)})
+    can_read_audit = request.user.is_superuser or is_clinic_admin(request.user)
+    return render(request, "patients/patient_detail.html",
+                  {"page": page, "patient": patient, "age": age_today(patient), "can_read_audit": can_read_audit})
 
 
 def patient_timeline(request, pk):

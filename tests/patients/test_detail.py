@@ -198,3 +198,17 @@ def test_query_count_does_not_grow_with_trials(clinician_client, clinic, trials,
         response = _detail(clinician_client, patient)
 
     assert response.content.decode().count('data-kind="trial"') == trials
+
+
+def test_only_clinic_admins_get_the_audit_history_link(client, clinic, clinician):
+    from patients.models import Membership
+    from tests.factories import make_staged_trd_patient, make_user
+
+    patient = make_staged_trd_patient(clinic)
+    history_url = reverse("audit:patient_history", args=[patient.pk])
+    client.force_login(clinician)
+    assert history_url not in client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    client.force_login(make_user(clinic, Membership.CLINIC_ADMIN, username="clinic_boss"))
+    page = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    assert history_url in page
+    assert client.get(history_url).status_code == 200
