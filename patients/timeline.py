@@ -4,6 +4,12 @@ Drawn on the server so it needs no JavaScript, and with presentation attributes 
 classes, no style attributes): the same string is embedded in the patient page (which has a
 strict CSP) and in the PDF report (WeasyPrint renders inline SVG). Every bar carries a text label
 and an outcome marker shape, so outcomes can be told apart without colour.
+
+The PDF report asks for `compact=True`: WeasyPrint lays out SVG text one glyph at a time (a
+Pango layout per character), so the printed picture keeps one short label per bar (its row
+name), the outcome shapes with a legend of the outcomes drawn, and no sentence the report's
+tables already say; the dose, weeks and outcome of each trial are in the trial table beside it.
+It uses the report's own embedded font, so the PDF carries one font family, not two.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from staging.severity import SCALE_RANGES
 from staging.text import number
 
 FONT = 'font-family="DejaVu Sans, Arial, Helvetica, sans-serif"'
+PRINT_FONT = 'font-family="Report Sans, DejaVu Sans, sans-serif"'  # static/report/report.css @font-face
 LABEL_GUTTER = 170
 RIGHT_MARGIN = 20
 TOP_MARGIN = 28
@@ -105,10 +112,12 @@ def _course_rows(episode) -> list[_Row]:
 class _Canvas:
     """Maps dates to x and collects SVG elements."""
 
-    def __init__(self, first: date, last: date, width: int):
+    def __init__(self, first: date, last: date, width: int, *, compact: bool = False):
         self.first, self.last = first, max(last, first + timedelta(days=28))
         self.left, self.right = LABEL_GUTTER, width - RIGHT_MARGIN
         self.parts: list[str] = []
+        self.compact = compact
+        self.font = PRINT_FONT if compact else FONT
 
     def x(self, day: date) -> float:
         span = (self.last - self.first).days
@@ -120,7 +129,7 @@ class _Canvas:
     def text(self, x, y, words, *, size=11, anchor="start", weight="normal", fill="#1A1A1A") -> None:
         bold = ' font-weight="bold"' if weight == "bold" else ""
         self.add(
-            f'<text x="{x}" y="{y}" {FONT} font-size="{size}" text-anchor="{anchor}" fill="{fill}"{bold}>'
+            f'<text x="{x}" y="{y}" {self.font} font-size="{size}" text-anchor="{anchor}" fill="{fill}"{bold}>'
             f"{escape(words)}</text>"
         )
 
@@ -171,7 +180,9 @@ def _draw_axis(canvas: _Canvas, top: float, bottom: float, onset: date, ended_on
     canvas.add(
         f'<line x1="{canvas.left}" y1="{bottom}" x2="{canvas.right}" y2="{bottom}" stroke="#404040" stroke-width="1"/>'
     )
-    canvas.text((canvas.left + canvas.right) / 2, bottom + 30, "Time (months)", size=10, anchor="middle", fill="#404040")
+    if not canvas.compact:  # the tick labels are dates already
+        canvas.text((canvas.left + canvas.right) / 2, bottom + 30, "Time (months)", size=10, anchor="middle",
+                    fill="#404040")
     for day, words in ((onset, "Episode onset"), (ended_on, "Episode ended")):
         if day is None:
             continue
@@ -187,13 +198,14 @@ def _draw_scores(canvas: _Canvas, scores, top: float) -> list[str]:
     """Scale scores on their own axis: each scale as a % of its maximum, so scales share one axis."""
     bottom = top + SCORE_PANEL_HEIGHT - 20
     canvas.text(12, top + 4, "Scale scores", size=11, weight="bold")
-    canvas.text(12, top + 18, "(% of scale maximum)", size=10, fill="#404040")
+    canvas.text(12, top + 18, "(% of maximum)" if canvas.compact else "(% of scale maximum)", size=10, fill="#404040")
     for percent in (0, 50, 100):
         y = round(bottom - percent / 100 * (bottom - top), 1)
         canvas.add(
             f'<line x1="{canvas.left}" y1="{y}" x2="{canvas.right}" y2="{y}" stroke="#EBEBEB" stroke-width="1"/>'
         )
-        canvas.text(canvas.left - 6, y + 4, f"{percent} %", size=9, anchor="end", fill="#404040")
+        if not (canvas.compact and percent == 50):  # the middle grid line speaks for itself
+            canvas.text(canvas.left - 6, y + 4, f"{percent} %", size=9, anchor="end", fill="#404040")
     by_scale: dict[str, list] = {}
     for score in sorted(scores, key=lambda score: (score.rated_on, score.pk or 0)):
         by_scale.setdefault(score.scale, []).append(score)
@@ -222,10 +234,10 @@ def _draw_scores(canvas: _Canvas, scores, top: float) -> list[str]:
 
 def _draw_row(canvas: _Canvas, row: _Row, y: float) -> None:
     colour, shape = OUTCOME_STYLE.get(row.outcome, OUTCOME_STYLE[UNKNOWN])
-    canvas.text(12, y + 4, row.name, size=11)
     bar_y = y - BAR_HEIGHT / 2
     start_x = canvas.x(row.start)
     canvas.add(f'<g data-kind="{row.kind}">')
+    canvas.text(12, y + 4, row.name, size=11)  # in the row's group: the bar's label in the compact version
     if row.end is not None:
         end_x = max(canvas.x(row.end), start_x + 3)
         canvas.add(
@@ -233,6 +245,9 @@ def _draw_row(canvas: _Canvas, row: _Row, y: float) -> None:
             f'fill="{colour}" fill-opacity="0.85" stroke="#000000" stroke-width="0.75"/>'
         )
     canvas.add(_marker(shape, start_x, y, colour))
+    if canvas.compact:  # the row name labels the bar; the marker shape and the legend give the outcome
+        canvas.add("</g>")
+        return
     # late bars get their words to the left, so the text never runs off the right edge
     anchor_right = start_x > (canvas.left + canvas.right) / 2
     canvas.text(
@@ -247,34 +262,43 @@ def _draw_row(canvas: _Canvas, row: _Row, y: float) -> None:
 
 def _draw_undated(canvas: _Canvas, rows: list[_Row], top: float) -> None:
     canvas.text(12, top, "Undated", size=11, weight="bold")
-    canvas.text(
-        canvas.left, top, "No start date recorded: listed here, not placed on the time axis.", size=10, fill="#404040"
+    note = "No start date: not on the time axis." if canvas.compact else (
+        "No start date recorded: listed here, not placed on the time axis."
     )
+    canvas.text(canvas.left, top, note, size=10, fill="#404040")
     for index, row in enumerate(rows, start=1):
         y = top + index * ROW_HEIGHT * 0.7
         colour, shape = OUTCOME_STYLE.get(row.outcome, OUTCOME_STYLE[UNKNOWN])
         canvas.add(f'<g data-kind="{row.kind}" data-undated="true">')
         canvas.text(12, y + 4, row.name, size=11)
         canvas.add(_marker(shape, canvas.left + 6, y, colour))
-        canvas.text(canvas.left + 18, y + 4, row.label, size=10)
+        if not canvas.compact:
+            canvas.text(canvas.left + 18, y + 4, row.label, size=10)
         canvas.add("</g>")
 
 
-def _draw_legend(canvas: _Canvas, top: float) -> None:
+def _draw_legend(canvas: _Canvas, top: float, outcomes: set[str] | None = None) -> None:
+    """Every outcome's shape and words; only the `outcomes` drawn, when given."""
     canvas.text(12, top + 4, "Outcome", size=11, weight="bold")
     x = canvas.left
     for outcome, (colour, shape) in OUTCOME_STYLE.items():
+        if outcomes is not None and outcome not in outcomes:
+            continue
         canvas.add(_marker(shape, x + 6, top, colour))
         words = _outcome_words(outcome)
         canvas.text(x + 16, top + 4, words, size=10)
         x += 26 + len(words) * 6
 
 
-def render_timeline_svg(episode, scale_scores=None, *, width: int = 900, today: date | None = None) -> SafeString:
+def render_timeline_svg(
+    episode, scale_scores=None, *, width: int = 900, today: date | None = None, compact: bool = False
+) -> SafeString:
     """The episode's trials, ECT and other courses, and scale scores on one time axis.
 
     `scale_scores` defaults to the episode's own. Undated trials and courses are listed in a
     separate group below the axis. Text is escaped; the result is safe to embed as HTML.
+    `compact` is the printed version (see the module docstring): row names as the bars' labels,
+    a legend of the outcomes drawn, the report's font.
     """
     width = max(int(width), 480)
     scores = list(episode.scale_scores.all() if scale_scores is None else scale_scores)
@@ -285,7 +309,7 @@ def render_timeline_svg(episode, scale_scores=None, *, width: int = 900, today: 
     end_of_axis = episode.ended_on or today or timezone.localdate()
     days = [episode.onset, end_of_axis] + [row.start for row in dated] + [score.rated_on for score in scores]
     days += [row.end for row in dated if row.end is not None]
-    canvas = _Canvas(min(days), max(days), width)
+    canvas = _Canvas(min(days), max(days), width, compact=compact)
 
     y = TOP_MARGIN
     scales = []
@@ -305,7 +329,9 @@ def render_timeline_svg(episode, scale_scores=None, *, width: int = 900, today: 
         _draw_undated(canvas, undated, y)
         y += len(undated) * ROW_HEIGHT * 0.7 + 16
     y += 10
-    _draw_legend(canvas, y)
+    drawn = {row.outcome if row.outcome in OUTCOME_STYLE else UNKNOWN for row in rows}
+    if drawn or not compact:
+        _draw_legend(canvas, y, drawn if compact else None)
     height = round(y + LEGEND_ROW_HEIGHT, 1)
 
     trials = sum(1 for row in rows if row.kind == "trial")

@@ -57,7 +57,7 @@ def load_staged_episode(patient):
 
 
 def report_html(patient, snapshot, episode, *, clinician_name: str, generated_on=None) -> str:
-    timeline_svg = render_timeline_svg(episode, list(episode.scale_scores.all()))
+    timeline_svg = render_timeline_svg(episode, list(episode.scale_scores.all()), compact=True)
     context = build_report_context(
         patient,
         snapshot,

@@ -155,3 +155,29 @@ def test_outcome_legend_lists_every_outcome(episode):
     for words in ("remission", "response", "partial response", "no response", "stopped for adverse effects",
                   "not documented"):
         assert words in texts
+
+
+def test_compact_print_version_labels_each_bar_with_its_row_name_and_legends_the_outcomes_drawn(episode):
+    make_trial(episode, "sertraline", 150, 8, improvement=10, started_on=date(2024, 2, 1))
+    make_trial(episode, "venlafaxine", 225, 10, improvement=60, started_on=date(2024, 5, 1))
+    make_trial(episode, "mirtazapine", 30, 6, improvement=None)
+
+    full = _parse(render_timeline_svg(episode, today=TODAY))
+    root = _parse(render_timeline_svg(episode, today=TODAY, compact=True))
+
+    groups = _trial_groups(root, undated=False)
+    assert [_texts(group) for group in groups] == [["1. sertraline"], ["2. venlafaxine"]]
+    assert [len(group.findall(f"{SVG}rect")) for group in groups] == [1, 1]
+    # without colour: a different marker shape per outcome (rules §3.1: 10 % none, 60 % a response)
+    assert groups[0].find(f"{SVG}path") is not None and groups[1].find(f"{SVG}polygon") is not None
+    assert _texts(_trial_groups(root, undated=True)[0]) == ["3. mirtazapine"]
+    texts = _texts(root)
+    assert "no response" in texts and "response" in texts and "not documented" in texts
+    assert "remission" not in texts and "partial response" not in texts
+    assert "Episode onset" in texts
+    # WeasyPrint lays SVG text out glyph by glyph: the printed version carries far less of it
+    assert sum(map(len, texts)) < sum(map(len, _texts(full))) / 2
+    # the report's embedded font, so the PDF embeds one family
+    assert {element.get("font-family") for element in root.iter(f"{SVG}text")} == {
+        "Report Sans, DejaVu Sans, sans-serif"
+    }
