@@ -62,6 +62,16 @@ def make_patient(clinic: Clinic, *, name: str | None = None, record_number: str 
     )
 
 
+def make_patients(clinic: Clinic, count: int, *, name_prefix: str = "Patient", **columns) -> list[Patient]:
+    """Many patients in one insert, named "<prefix> 0000"...; columns set stored staging directly
+    (for paging and counting tests, which need hundreds of rows but no histories)."""
+    return Patient.objects.bulk_create(
+        Patient(clinic=clinic, record_number=f"MRN-{next(_counter):05d}", name=f"{name_prefix} {index:04d}",
+                date_of_birth=date(1970, 5, 17), sex="female", **columns)
+        for index in range(count)
+    )
+
+
 def make_episode(patient: Patient, *, onset: date = date(2025, 3, 1), severity: str = "moderate",
                  ended_on: date | None = None, **fields) -> Episode:
     return Episode.objects.create(patient=patient, onset=onset, severity=severity, ended_on=ended_on, **fields)
