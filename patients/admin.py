@@ -19,7 +19,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -37,7 +37,7 @@ from patients.models import (
     ScaleScore,
     Trial,
 )
-from patients.pagination import IdsFirstPaginator
+from patients.pagination import CappedCountPaginator
 from patients.permissions import make_clinic_admin_user
 from patients.services import restage, restage_many
 
@@ -276,7 +276,9 @@ class PatientAdmin(ClinicScopedAdmin):
     list_per_page = 50
     # Django would otherwise count the whole (unfiltered) table on every page.
     show_full_result_count = False
-    paginator = IdsFirstPaginator  # a deep page skips index entries, not rows
+    # A deep page skips index entries, not rows; the count stops past 10,000 ("more than"),
+    # in templates/admin/patients/patient/{pagination,search_form,actions}.html.
+    paginator = CappedCountPaginator
     readonly_fields = STAGING_FIELDS + ("version", "created_at", "updated_at")
     inlines = [EpisodeInline]
     actions = ["export_staging_csv", "recompute_staging"]
@@ -286,6 +288,21 @@ class PatientAdmin(ClinicScopedAdmin):
 
     def get_changelist(self, request, **kwargs):
         return PatientChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page,
+                              wanted_page=request.GET.get(PAGE_VAR))
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", None) and response.context_data.get("cl")
+        if changelist is not None and changelist.paginator.count_is_capped:
+            # "All 10000 selected" would understate a selection across every page
+            response.context_data["selection_note_all"] = (
+                f"All {changelist.opts.verbose_name_plural} matching the filters selected "
+                f"(more than {changelist.paginator.count_display})"
+            )
+        return response
 
     def get_queryset(self, request):
         return visible_patients(request.user)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from patients.models import Membership, Patient, StagingSnapshot
 from patients.services import restage
-from tests.factories import make_episode, make_patient, make_staged_trd_patient, make_trial, make_user
+from tests.factories import make_episode, make_patient, make_patients, make_staged_trd_patient, make_trial, make_user
 
 CHANGELIST = reverse("admin:patients_patient_changelist")
 
@@ -374,3 +374,41 @@ def test_action_checkbox_is_djangos_markup(clinic):
     patient_admin = django_admin.site._registry[Patient]
 
     assert patient_admin.action_checkbox(patient) == django_admin.ModelAdmin.action_checkbox(patient_admin, patient)
+
+
+def test_large_changelist_counts_up_to_a_limit_and_pages_on(admin_client, clinic, monkeypatch):
+    from patients.pagination import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "COUNT_AT_LEAST", 100)
+    make_patients(clinic, 600, name_prefix="Reviewed", label="trd")  # limit: (1 + 10) × 50 = 550
+
+    first = admin_client.get(CHANGELIST, {"label__exact": "trd"})
+    text = first.content.decode()
+    assert "More than 550 patients" in text
+    assert "Select all patients matching the filters (more than 550)" in text
+    assert "600 patients" not in text
+    assert [patient.name for patient in first.context["cl"].result_list] == [f"Reviewed {i:04d}" for i in range(50)]
+
+    last = admin_client.get(CHANGELIST, {"label__exact": "trd", "p": "12"})  # counts to (12 + 10) × 50
+    assert "600 patients" in last.content.decode()
+    assert [patient.name for patient in last.context["cl"].result_list] == [f"Reviewed {i:04d}" for i in range(550, 600)]
+
+    searched = admin_client.get(CHANGELIST, {"q": "Reviewed"})
+    assert "More than 550 results" in searched.content.decode()
+
+
+@pytest.mark.parametrize("page", ["1", "2"])
+def test_changelist_page_query_count_is_the_same_for_many_pages(admin_client, clinic, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_page():
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(CHANGELIST, {"label__exact": "trd", "p": page})
+        assert len(response.context["cl"].result_list) == 50
+        return len(captured)
+
+    make_patients(clinic, 120, label="trd")
+    few = queries_for_page()
+    make_patients(clinic, 600, label="trd")
+    assert queries_for_page() == few

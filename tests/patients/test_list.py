@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from patients.models import Patient
-from tests.factories import make_patient, make_staged_trd_patient, make_user
+from tests.factories import make_patient, make_patients, make_staged_trd_patient, make_user
 
 LIST = reverse("patients:list")
 
@@ -216,3 +216,58 @@ def test_superuser_sees_every_clinic_with_its_name(client, clinic, other_clinic)
 
     assert _names(response) == ["North Patient", "South Patient"]
     assert b"<td>South Clinic</td>" in response.content
+
+
+def test_later_pages_keep_the_sort_order(clinician_client, clinic):
+    """Pages after the first load ids first, then rows: the rows must come back in sort order."""
+    patients = make_patients(clinic, 60, name_prefix="Sorted")
+    for index, patient in enumerate(patients):
+        _set_staging(patient, thase_rush_stage=2 if index % 4 else 1, msm_total=None if index % 7 == 0 else 3 + index % 13)
+    patients = list(Patient.objects.filter(thase_rush_stage=2))
+    # -msm: highest first, unstaged (NULL) last; ties by name, then pk (patients.filters)
+    expected = [p.name for p in sorted(patients, key=lambda p: (p.msm_total is None, -(p.msm_total or 0), p.name, p.pk))]
+
+    shown = []
+    for number in (1, 2):
+        shown += _names(clinician_client.get(LIST, {"stage": "2", "sort": "-msm", "page": str(number)}))
+
+    assert len(expected) == 45 and shown == expected
+
+
+def test_a_large_list_counts_up_to_a_limit_and_still_pages_to_the_end(clinician_client, clinic, monkeypatch):
+    """Past the limit the count says "more than" and the last page is not guessed; asking for a
+    deep page counts far enough to show it and the pages after it."""
+    from patients.pagination import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "COUNT_AT_LEAST", 100)
+    make_patients(clinic, 320, name_prefix="Listed")  # limit for page 1: (1 + 10 pages ahead) × 25 = 275
+
+    first = clinician_client.get(LIST)
+    text = first.content.decode()
+    assert "More than 275 patients · page 1." in text
+    links = re.findall(r'page=(\d+)"', text)
+    assert links[:4] == ["2", "3", "4", "2"]  # pages 2–4, then Next; the unknown tail is "…", not a guess
+    assert text.count("…</span>") == 1
+    assert _names(first) == [f"Listed {index:04d}" for index in range(25)]
+
+    deep = clinician_client.get(LIST, {"page": "12"})  # counts (12 + 10) × 25 = 550 > 320: exact again
+    assert "320 patients · page 12 of 13." in deep.content.decode()
+    assert _names(deep) == [f"Listed {index:04d}" for index in range(275, 300)]
+    assert _names(clinician_client.get(LIST, {"page": "13"})) == [f"Listed {index:04d}" for index in range(300, 320)]
+
+
+@pytest.mark.parametrize("page", ["1", "3"])
+def test_query_count_of_a_page_does_not_grow_with_patients(clinician_client, clinic, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_page():
+        with CaptureQueriesContext(connection) as captured:
+            response = clinician_client.get(LIST, {"page": page, "sort": "-msm"})
+        assert len(response.context["page"].object_list) == 25
+        return len(captured)
+
+    make_patients(clinic, 80, msm_total=9)
+    few = queries_for_page()
+    make_patients(clinic, 400, msm_total=9)
+    assert queries_for_page() == few
