@@ -66,7 +66,8 @@ OTHER_COURSE_KEYS = frozenset({"kind", "weeks", "outcome"})
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _AUGMENTATION_AGENTS = frozenset(AUGMENTATION_AGENTS)
-_SCREENING_ITEMS = frozenset(SCREENING_ITEMS)
+# item -> status -> (item, status): the pairs are immutable, so every record shares them
+_SCREENING_PAIRS = {item: {status: (item, status) for status in SCREENING_STATUSES} for item in SCREENING_ITEMS}
 _MAX_KEY_SHOWN = 60
 # Dates repeat from record to record (onsets, assessments, trial starts): each valid one is
 # parsed once. The cap keeps a long-running process from growing the cache without bound.
@@ -96,12 +97,13 @@ def _one_of(values) -> str:
 
 
 class _Vocabulary:
-    """The allowed words of a field: a frozenset to test membership, the tuple's order to list them."""
+    """The allowed words of a field: a dict to test membership (each word maps to the module's own
+    string, so later look-ups by the engine compare by identity), the tuple's order to list them."""
 
-    __slots__ = ("members", "message")
+    __slots__ = ("words", "message")
 
     def __init__(self, words: tuple[str, ...]):
-        self.members = frozenset(words)
+        self.words = {word: word for word in words}
         self.message = _one_of(words)
 
 
@@ -186,10 +188,10 @@ class _Parser:
         return parsed
 
     def choice(self, value, prefix: str, key: str, allowed: _Vocabulary):
-        if type(value) is not str or value not in allowed.members:
+        word = allowed.words.get(value) if type(value) is str else None
+        if word is None:
             self.field_error(prefix, key, allowed.message)
-            return None
-        return value
+        return word
 
     def required(self, obj: dict, key: str, prefix: str):
         value = obj.get(key)
@@ -293,10 +295,11 @@ class _Parser:
             return ()
         pairs = []
         for item, status in value.items():
-            if item not in _SCREENING_ITEMS:
+            pair_for_status = _SCREENING_PAIRS.get(item)
+            if pair_for_status is None:
                 self.error(_join(path, _shown_key(item)), "unknown screening item (rules §8: " + ", ".join(SCREENING_ITEMS) + ")")
             elif self.choice(status, path, item, _SCREENING_STATUSES) is not None:
-                pairs.append((item, status))
+                pairs.append(pair_for_status[status])  # one shared (item, status) tuple per combination
         return tuple(pairs)
 
     def trial(self, obj, prefix: str) -> Trial | None:
