@@ -5,6 +5,9 @@ from __future__ import annotations
 
 def number(value: float | int) -> str:
     """25.0 -> "25", 7.5 -> "7.5", 79.9 -> "79.9": how a clinician writes a dose or a percentage."""
+    kind = type(value)
+    if kind is not float and kind is not int:  # e.g. Decimal("7.50") == 7.5 but is written "7.50"
+        return _number_text(value)
     text = _NUMBER_TEXT.get(value)
     if text is None:
         text = _number_text(value)
@@ -21,9 +24,9 @@ def _number_text(value: float | int) -> str:
     return format(value, ".10g")
 
 
-# Doses, weeks and percentages repeat from record to record: each is written once. Numbers that
-# compare equal (25 and 25.0) have the same text, so they may share an entry; the cap keeps a
-# long-running process from growing the cache without bound.
+# Doses, weeks and percentages repeat from record to record: each is written once. An int and a
+# float that compare equal (25 and 25.0) have the same text, so they may share an entry (other
+# number types are not cached); the cap keeps a long-running process from growing it unbounded.
 _NUMBER_TEXT: dict[float | int, str] = {}
 _NUMBER_TEXT_MAX = 10_000
 
