@@ -412,3 +412,21 @@ def test_changelist_page_query_count_is_the_same_for_many_pages(admin_client, cl
     few = queries_for_page()
     make_patients(clinic, 600, label="trd")
     assert queries_for_page() == few
+
+
+def test_row_links_keep_the_filters_exactly_as_django_writes_them(admin_client, mixed_patients):
+    from urllib.parse import urlencode
+
+    from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+
+    patient = mixed_patients["trd"]
+    response = admin_client.get(CHANGELIST, {"label__exact": "trd", "q": "Ada"})
+
+    djangos_link = add_preserved_filters(
+        {"preserved_filters": urlencode({"_changelist_filters": "label__exact=trd&q=Ada"}), "opts": Patient._meta},
+        change_url(patient),
+    )
+    assert "_changelist_filters=label__exact%3Dtrd%26q%3DAda" in djangos_link
+    assert response.content.decode().count(f'href="{djangos_link.replace("&", "&amp;")}"') == 2  # number and name
+    unfiltered = admin_client.get(CHANGELIST).content.decode()
+    assert unfiltered.count(f'href="{change_url(patient)}"') == 2
