@@ -247,6 +247,12 @@ def _svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+def _rows_of_two(items: list[str]) -> list[tuple[str, str]]:
+    """Items in reading order, two to a row (the last row padded with an empty cell)."""
+    padded = items + [""] * (len(items) % 2)
+    return list(zip(padded[0::2], padded[1::2]))
+
+
 def _interpretation_notes(result: dict) -> list[str]:
     """Every instrument's notes (rules §7), each once, in the order of the report."""
     notes: list[str] = []
@@ -350,6 +356,7 @@ def build_report_context(
             "met": dtd.get("met"),
             "reasons": list(dtd.get("reasons") or ()),
             "complexity_factors": list(dtd.get("complexity_factors") or ()),
+            "complexity_factor_rows": _rows_of_two(list(dtd.get("complexity_factors") or ())),
         },
         "flags": [flag.get("message", "") for flag in result.get("flags") or ()],
         "screened_negative": [
