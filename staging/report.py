@@ -34,6 +34,7 @@ from staging.text import ROMAN
 PAPER_SIZES = ("A4", "Letter")
 REPORT_STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "report"
 STYLESHEET_PATH = REPORT_STATIC_DIR / "report.css"
+USER_AGENT_STYLESHEET_PATH = REPORT_STATIC_DIR / "user-agent.css"
 
 
 # --- Rendering -----------------------------------------------------------------------------
@@ -73,6 +74,17 @@ BASE_URL = path2url(str(REPORT_STATIC_DIR)) + "/"
 
 _stylesheets: dict[str, CSS] = {}
 _stylesheets_lock = threading.Lock()
+USER_AGENT_STYLESHEET = CSS(filename=str(USER_AGENT_STYLESHEET_PATH), url_fetcher=FETCHER)
+
+
+class ReportHTML(HTML):
+    """A report document with our cut-down user-agent stylesheet instead of WeasyPrint's full one.
+
+    `_ua_stylesheets` is the hook WeasyPrint's own test suite overrides for the same purpose.
+    """
+
+    def _ua_stylesheets(self, forms=False):
+        return [USER_AGENT_STYLESHEET]
 
 
 def stylesheet(paper_size: str) -> CSS:
@@ -109,7 +121,7 @@ def render_pdf(html: str, paper_size: str) -> RenderedPdf:
     """The PDF of a finished report HTML string (also the benchmark's floor: nothing else runs)."""
     css = stylesheet(paper_size)
     with _render_lock:
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=FETCHER).render(
+        document = ReportHTML(string=html, base_url=BASE_URL, url_fetcher=FETCHER).render(
             font_config=FONT_CONFIG, stylesheets=[css]
         )
         pdf = document.write_pdf()

@@ -60,3 +60,14 @@ def parse_pgm(data: bytes) -> tuple[int, int, bytes]:
 
 def today_words(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
+
+
+def all_page_pixels(pdf: bytes, workdir: Path, dpi: int = 50) -> list[bytes]:
+    """Every page rendered by poppler in greyscale, as raw PGM bytes (for pixel-for-pixel comparisons)."""
+    source = workdir / "compare.pdf"
+    source.write_bytes(pdf)
+    for old in workdir.glob("compare-page*.pgm"):
+        old.unlink()
+    subprocess.run([PDFTOPPM, "-r", str(dpi), "-gray", str(source), str(workdir / "compare-page")], check=True,
+                   timeout=120)
+    return [path.read_bytes() for path in sorted(workdir.glob("compare-page*.pgm"))]

@@ -20,7 +20,7 @@ from patients.services import restage
 from staging import report
 from staging.models import AppendOnlyError, GeneratedReport
 from staging.report import RefusedURL, render_pdf, stylesheet
-from staging.views import produce_report
+from staging.views import load_staged_episode, produce_report, report_html
 from tests.factories import (
     make_ect,
     make_episode,
@@ -30,7 +30,15 @@ from tests.factories import (
     make_trial,
     make_user,
 )
-from tests.staging.pdf_helpers import A4_POINTS, LETTER_POINTS, first_page_pixels, flat, page_sizes, page_texts
+from tests.staging.pdf_helpers import (
+    A4_POINTS,
+    LETTER_POINTS,
+    all_page_pixels,
+    first_page_pixels,
+    flat,
+    page_sizes,
+    page_texts,
+)
 
 TRIAL_TABLE_HEADER = "Drug (class) and augmentation"
 
@@ -270,3 +278,19 @@ def test_episode_without_counted_trials_reports_maudsley_not_applicable(clinic, 
     assert "Not staged (no failed adequate trial)" in text
     assert "No antidepressant trial is recorded for this episode." in text
     assert "<b>Eve</b> & Co" in text  # shown as typed, never interpreted as markup
+
+
+def test_the_cut_down_user_agent_stylesheet_renders_like_weasyprints_own(clinic, doctor, tmp_path):
+    # static/report/user-agent.css replaces WeasyPrint's HTML5 defaults for speed; the pages must
+    # not change, so a template change that needs a dropped default shows up here.
+    patient = staged_patient_with_history(clinic)
+    snapshot, episode = load_staged_episode(patient)
+    html = report_html(patient, snapshot, episode, clinician_name="Dr Ward")
+
+    ours = render_pdf(html, "A4")
+    weasyprints = HTML(string=html, base_url=report.BASE_URL, url_fetcher=report.FETCHER).render(
+        font_config=report.FONT_CONFIG, stylesheets=[stylesheet("A4")]
+    ).write_pdf()
+
+    assert ours.page_count >= 2
+    assert all_page_pixels(ours.pdf, tmp_path) == all_page_pixels(weasyprints, tmp_path)
