@@ -1,14 +1,14 @@
 """Benchmark the clinician's patient list and the admin changelist at 1,000 and 100,000 patients.
 
     .venv/bin/python bench/patient_list.py [--small 1000] [--large 100000] [--requests 30]
-                                           [--keep] [--reuse] [--drop]
+                                           [--rounds 3] [--keep] [--reuse] [--drop]
 
 Creates its own PostgreSQL database (BENCH_DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432/trd_bench), migrates it, seeds the small data set, measures,
-grows it to the large one, measures again, and drops the database at the end.
+postgres://postgres@127.0.0.1:5432/trd_bench), migrates it, seeds the small data set, copies it
+(<name>_small), grows the first to the large one, measures both sizes in alternating rounds,
+and drops both databases at the end.
 
-Seeding 100,000 patients takes minutes. While iterating: `--keep` keeps the large database and a
-copy of the small one (<name>_small) afterwards; `--reuse` measures those two again (after
+Seeding 100,000 patients takes minutes. While iterating: `--keep` keeps both databases afterwards; `--reuse` measures those two again (after
 migrating them, so a new index is picked up) without seeding; `--drop` drops both and exits.
 Prints JSON lines:
 
@@ -180,42 +180,59 @@ def prepare_kept(database_url: str) -> None:
         cursor.execute("VACUUM ANALYZE patients_patient")
 
 
-def measure(users, size: int, requests: int, deadline: float) -> dict[str, dict]:
+def measure(targets: list[tuple[int, str]], requests: int, rounds: int, deadline: float) -> dict[int, dict]:
+    """p50/p95 and query count per view for each (size, database URL), measured in alternating
+    rounds (small, large, small, large, ...): on a shared machine a burst of someone else's load
+    then lands on both sizes instead of making one of them look slow."""
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    clients = {}
-    for role, user in users.items():
-        clients[role] = Client()
-        clients[role].force_login(user)
-    results = {}
-    for view, (url_name, params, role) in VIEWS.items():
-        client, url = clients[role], reverse(url_name)
-        for _ in range(3):  # warm-up: caches, prepared plans, the first session write
-            response = client.get(url, params)
-        if response.status_code != 200:
-            emit(kind="error", view=view, patients=size, status=response.status_code)
-            continue
-        reset_queries()  # the request_started signal clears the log mid-capture otherwise
-        with CaptureQueriesContext(connection) as captured:
-            client.get(url, params)
-        timings = []
-        for _ in range(requests):
-            if time.monotonic() > deadline:
-                break
-            started = time.perf_counter()
-            client.get(url, params)
-            timings.append((time.perf_counter() - started) * 1000)
-        result = {
-            "p50_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(percentile(timings, 0.95), 1),
-            "queries": len(captured),
-            "requests": len(timings),
-        }
-        results[view] = result
-        emit(kind="latency", view=view, patients=size, **result)
+    per_round = max(1, -(-requests // rounds))
+    timings = {size: {view: [] for view in VIEWS} for size, _ in targets}
+    queries: dict[int, dict[str, int]] = {size: {} for size, _ in targets}
+    clients: dict[int, dict] = {}
+    for _ in range(rounds):
+        for size, database_url in targets:
+            use_database(database_url)
+            if size not in clients:  # each database has its own users and sessions
+                clients[size] = {}
+                for role, user in make_users().items():
+                    clients[size][role] = Client()
+                    clients[size][role].force_login(user)
+            for view, (url_name, params, role) in VIEWS.items():
+                client, url = clients[size][role], reverse(url_name)
+                for _ in range(2):  # warm-up: the new connection, caches, prepared plans
+                    response = client.get(url, params)
+                if response.status_code != 200:
+                    emit(kind="error", view=view, patients=size, status=response.status_code)
+                    continue
+                if view not in queries[size]:
+                    reset_queries()  # the request_started signal clears the log mid-capture otherwise
+                    with CaptureQueriesContext(connection) as captured:
+                        client.get(url, params)
+                    queries[size][view] = len(captured)
+                for _ in range(per_round):
+                    if time.monotonic() > deadline:
+                        break
+                    started = time.perf_counter()
+                    client.get(url, params)
+                    timings[size][view].append((time.perf_counter() - started) * 1000)
+    results: dict[int, dict] = {}
+    for size, _ in targets:
+        results[size] = {}
+        for view, values in timings[size].items():
+            if not values:
+                continue
+            result = {
+                "p50_ms": round(statistics.median(values), 1),
+                "p95_ms": round(percentile(values, 0.95), 1),
+                "queries": queries[size][view],
+                "requests": len(values),
+            }
+            results[size][view] = result
+            emit(kind="latency", view=view, patients=size, **result)
     return results
 
 
@@ -248,7 +265,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--large", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--requests", type=int, default=30, help="Timed requests per view and size.")
+    parser.add_argument("--rounds", type=int, default=3, help="Alternate the sizes this many times.")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--minutes", type=float, default=40, help="Stop measuring after this long.")
     parser.add_argument("--keep", action="store_true",
@@ -288,19 +306,18 @@ def main() -> None:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         if reuse:
             prepare_kept(small_url)
-            small = measure(make_users(), arguments.small, arguments.requests, deadline)
             prepare_kept(database_url)
-            users = make_users()
-            large = measure(users, arguments.large, arguments.requests, deadline)
         else:
             migrate()
             seed(arguments.small, arguments.seed)
-            users = make_users()
-            small = measure(users, arguments.small, arguments.requests, deadline)
-            if keep:
-                copy_database(database_url, small_url)
+            make_users()
+            copy_database(database_url, small_url)  # the small data set, measured next to the large
             seed(arguments.large - arguments.small, arguments.seed + 1)
-            large = measure(users, arguments.large, arguments.requests, deadline)
+        measured = measure([(arguments.small, small_url), (arguments.large, database_url)],
+                           arguments.requests, arguments.rounds, deadline)
+        small, large = measured[arguments.small], measured[arguments.large]
+        use_database(database_url)
+        users = make_users()
         for view in VIEWS:
             if view in small and view in large:
                 limit = 1.5 * small[view]["p95_ms"]
