@@ -294,7 +294,9 @@ class PatientAdmin(ClinicScopedAdmin):
     search_fields = ("name", "record_number")
     search_help_text = "Part of a name or a record number."
     ordering = ("name", "pk")
-    list_per_page = 50
+    # The clinician list's 25: rendering a row costs the admin more than finding it, and a full
+    # page must stay well under 100 ms on a busy server (bench/patient_list.py).
+    list_per_page = 25
     # Django would otherwise count the whole (unfiltered) table on every page.
     show_full_result_count = False
     # A deep page skips index entries, not rows; the count stops past 10,000 ("more than"),

@@ -377,24 +377,32 @@ def test_action_checkbox_is_djangos_markup(clinic):
 
 
 def test_large_changelist_counts_up_to_a_limit_and_pages_on(admin_client, clinic, monkeypatch):
+    from django.contrib import admin as django_admin
+
     from patients.pagination import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "COUNT_AT_LEAST", 100)
-    make_patients(clinic, 600, name_prefix="Reviewed", label="trd")  # limit: (1 + 10) × 50 = 550
+    per_page = django_admin.site._registry[Patient].list_per_page
+    limit = (1 + CappedCountPaginator.PAGES_AHEAD) * per_page
+    total = limit + 2 * per_page - 5
+    make_patients(clinic, total, name_prefix="Reviewed", label="trd")
 
     first = admin_client.get(CHANGELIST, {"label__exact": "trd"})
     text = first.content.decode()
-    assert "More than 550 patients" in text
-    assert "Select all patients matching the filters (more than 550)" in text
-    assert "600 patients" not in text
-    assert [patient.name for patient in first.context["cl"].result_list] == [f"Reviewed {i:04d}" for i in range(50)]
+    assert f"More than {limit} patients" in text
+    assert f"Select all patients matching the filters (more than {limit})" in text
+    assert f"{total} patients" not in text
+    assert [patient.name for patient in first.context["cl"].result_list] == [f"Reviewed {i:04d}" for i in range(per_page)]
 
-    last = admin_client.get(CHANGELIST, {"label__exact": "trd", "p": "12"})  # counts to (12 + 10) × 50
-    assert "600 patients" in last.content.decode()
-    assert [patient.name for patient in last.context["cl"].result_list] == [f"Reviewed {i:04d}" for i in range(550, 600)]
+    last_page = -(-total // per_page)
+    last = admin_client.get(CHANGELIST, {"label__exact": "trd", "p": str(last_page)})  # counts far enough
+    assert f"{total} patients" in last.content.decode()
+    assert [patient.name for patient in last.context["cl"].result_list] == [
+        f"Reviewed {i:04d}" for i in range((last_page - 1) * per_page, total)
+    ]
 
     searched = admin_client.get(CHANGELIST, {"q": "Reviewed"})
-    assert "More than 550 results" in searched.content.decode()
+    assert f"More than {limit} results" in searched.content.decode()
 
 
 @pytest.mark.parametrize("page", ["1", "2"])
@@ -405,7 +413,7 @@ def test_changelist_page_query_count_is_the_same_for_many_pages(admin_client, cl
     def queries_for_page():
         with CaptureQueriesContext(connection) as captured:
             response = admin_client.get(CHANGELIST, {"label__exact": "trd", "p": page})
-        assert len(response.context["cl"].result_list) == 50
+        assert len(response.context["cl"].result_list) == response.context["cl"].list_per_page
         return len(captured)
 
     make_patients(clinic, 120, label="trd")
