@@ -250,6 +250,10 @@ def explain_queries(users) -> None:
         "list_filter_label_trd": PatientListForm({"label": "trd"}).apply(visible)[:25],
         "list_filter_regulatory_trd_sorted_stage": PatientListForm({"regulatory_trd": "yes", "sort": "stage"}).apply(visible)[:25],
         "list_search_name": PatientListForm({"q": "patel"}).apply(visible)[:25],
+        # page 1,000: the ids first (patients.pagination), an index-only scan skipping 24,975 entries
+        "list_page_1000_ids": PatientListForm({}).apply(visible).values_list("pk", flat=True)[24_975:25_000],
+        "list_stage_2_sorted_msm_page_2_ids":
+            PatientListForm({"stage": "2", "sort": "-msm"}).apply(visible).values_list("pk", flat=True)[25:50],
     }
     request = RequestFactory().get("/admin/patients/patient/", {"label__exact": "trd"})
     request.user = users["clinic_admin"]
