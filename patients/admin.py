@@ -120,7 +120,7 @@ class PatientChangeList(ChangeList):
     def __init__(self, request, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         # Django merges the preserved filters into each row link with a URL resolve per link
-        # (2 link columns × 50 rows: a third of a filtered page's time). The links carry them
+        # (two link columns a row: a third of a filtered page's time). The links carry them
         # from url_for_result instead, and Django's merge then has nothing to resolve: the same
         # hrefs (tests/patients/test_admin.py).
         self.row_link_query, self.preserved_filters = self.preserved_filters, ""
@@ -318,7 +318,7 @@ class PatientAdmin(ClinicScopedAdmin):
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", None) and response.context_data.get("cl")
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
         if changelist is not None and changelist.paginator.count_is_capped:
             # "All 10000 selected" would understate a selection across every page
             response.context_data["selection_note_all"] = (
@@ -386,7 +386,7 @@ class PatientAdmin(ClinicScopedAdmin):
 
     def action_checkbox(self, obj):
         """Django's checkbox markup, without rendering a form widget template per row (a fifth
-        of the changelist's time at 50 rows)."""
+        of the changelist's time)."""
         label = format_html(gettext("Select this object for an action - {}"), str(obj))
         return format_html(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
