@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from staging.catalogue import CatalogueError
 from staging.checks import configured_catalogue
-from staging.engine import stage
-from staging.interchange import InterchangeError, parse_records, result_to_dict
+from staging.batch import stage_document
+from staging.interchange import InterchangeError
 
 PROGRESS_ABOVE = 1000  # records; larger lists report progress on stderr
 PROGRESS_EVERY = 1000
@@ -56,8 +56,14 @@ class Command(BaseCommand):
             catalogue = configured_catalogue()
         except CatalogueError as error:
             raise CommandError(str(error)) from None
+
+        def progress(done: int, total: int) -> None:
+            if total > PROGRESS_ABOVE and (done % PROGRESS_EVERY == 0 or done == total):
+                self.stderr.write(f"\rstaged {done}/{total}", ending="")
+                self.stderr.flush()
+
         try:
-            records, is_list = parse_records(document, catalogue)
+            results, is_list = stage_document(document, catalogue, progress)
         except InterchangeError as error:
             for path, message in error.errors:
                 self.stderr.write(f"{path}: {message}")
@@ -65,15 +71,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"invalid input, nothing staged: {count} error{'s' if count != 1 else ''}"
             ) from None
-        results = []
-        show_progress = len(records) > PROGRESS_ABOVE
-        total = len(records)
-        for done, record in enumerate(records, start=1):
-            results.append(result_to_dict(stage(record, catalogue)))
-            if show_progress and (done % PROGRESS_EVERY == 0 or done == total):
-                self.stderr.write(f"\rstaged {done}/{total}", ending="")
-                self.stderr.flush()
-        if show_progress:
+        if len(results) > PROGRESS_ABOVE:
             self.stderr.write("")
         return json.dumps(results if is_list else results[0], indent=2, ensure_ascii=False)
 
