@@ -139,12 +139,15 @@ def ordering_for(sort_key: str) -> list:
     """ORDER BY for a whitelisted sort key, ending on the unique pk so pages never overlap.
 
     Unstaged patients (NULL or "" columns) come last in both directions, on every database;
-    ties are broken by name, then pk, matching the (clinic, <column>, name) indexes.
+    ties are broken by name, then pk, matching the (clinic, <column>, name, id) indexes (on
+    PostgreSQL the descending ones declare NULLS LAST, migrations 0003 and 0004). Name and
+    record number are never empty, and a record number is unique in its clinic: they sort
+    with pk alone, in their own direction, so one index serves both directions.
     """
     descending = sort_key.startswith("-")
     column, _ = SORT_COLUMNS[sort_key.lstrip("-")]
-    if column == "name":
-        return [F("name").desc() if descending else F("name").asc(), "-pk" if descending else "pk"]
+    if column in ("name", "record_number"):
+        return [F(column).desc() if descending else F(column).asc(), "-pk" if descending else "pk"]
     expression = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
     if column == "label":
         # "" means never staged (no episode yet): after every label, like NULL elsewhere

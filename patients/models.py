@@ -151,6 +151,7 @@ class Patient(models.Model):
             # The list's and the admin's remaining sorts within a clinic.
             models.Index(fields=["clinic", "msm_total", "name", "id"], name="patient_clinic_msm_total"),
             models.Index(fields=["clinic", "mgh_score", "name", "id"], name="patient_clinic_mgh"),
+            models.Index(fields=["clinic", "record_number", "id"], name="patient_clinic_record_sort"),
             # A superuser's admin spans every clinic: the same filters and sorts without clinic.
             models.Index(fields=["name", "id"], name="patient_name"),
             models.Index(fields=["record_number"], name="patient_record_number"),

@@ -24,6 +24,7 @@ def _plan_of_page_two_ids(user, params) -> str:
     with connection.cursor() as cursor:  # SET LOCAL: until the test's transaction ends
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         cursor.execute("ANALYZE patients_patient")
     return ids.explain()
@@ -46,6 +47,10 @@ def _plan_of_page_two_ids(user, params) -> str:
         ({"sort": "-mgh"}, {"patient_clinic_mgh_desc"}),
         ({"sort": "assessed"}, {"patient_clinic_staged_at"}),
         ({"sort": "-assessed"}, {"patient_clinic_staged_at_desc"}),
+        ({"sort": "record_number"}, {"patient_clinic_record_sort"}),
+        ({"sort": "-record_number"}, {"patient_clinic_record_sort"}),
+        ({"sort": "label"}, {"patient_clinic_label_sort"}),
+        ({"sort": "-label"}, {"patient_clinic_label_sort_desc"}),
     ],
 )
 def test_page_ids_follow_an_index_without_sorting(clinician, clinic, other_clinic, params, indexes):
