@@ -136,14 +136,15 @@ class PatientChangeList(ChangeList):
 
     def _get_deterministic_ordering(self, ordering):
         """Break ties by name, then pk, in the sort's direction, so every sort of a column X
-        walks the (X, name) / (clinic, X, name) indexes instead of sorting the table."""
+        walks the (X, name) / (clinic, X, name) indexes instead of sorting the table. A record
+        number is unique in its clinic: pk alone, for the (clinic, record_number, id) index."""
         ordering = list(ordering)
         names = [part.lstrip("-") for part in ordering if isinstance(part, str)]
         if "pk" in names or "id" in names:
             return ordering
         descending = bool(ordering) and isinstance(ordering[0], str) and ordering[0].startswith("-")
         prefix = "-" if descending else ""
-        if "name" not in names:
+        if "name" not in names and names[:1] != ["record_number"]:
             ordering.append(f"{prefix}name")
         ordering.append(f"{prefix}pk")
         return ordering

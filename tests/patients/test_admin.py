@@ -438,3 +438,14 @@ def test_row_links_keep_the_filters_exactly_as_django_writes_them(admin_client, 
     assert response.content.decode().count(f'href="{djangos_link.replace("&", "&amp;")}"') == 2  # number and name
     unfiltered = admin_client.get(CHANGELIST).content.decode()
     assert unfiltered.count(f'href="{change_url(patient)}"') == 2
+
+
+def test_record_number_sort_needs_no_name_tie_break(admin_client, mixed_patients):
+    """Unique in the clinic: ordered by record number and pk, as the (clinic, record_number, id)
+    index is, in either direction."""
+    ascending = admin_client.get(CHANGELIST, {"o": "1"}).context["cl"]
+    descending = admin_client.get(CHANGELIST, {"o": "-1"}).context["cl"]
+
+    assert ascending.queryset.query.order_by == ("record_number", "pk")
+    assert descending.queryset.query.order_by == ("-record_number", "-pk")
+    assert [p.record_number for p in descending.result_list] == ["N-003", "N-002", "N-001"]
