@@ -11,6 +11,7 @@ from audit.models import AuditEntry
 AUDITED_READS = {
     "patients:detail": (AuditEntry.VIEW, "text/html"),
     "staging:report": (AuditEntry.EXPORT_PDF, "application/pdf"),
+    "staging:json": (AuditEntry.VIEW, "application/json"),
 }
 
 

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -104,5 +104,25 @@ def staging_report(request, pk):
         return render(request, "staging/report_unavailable.html", {"patient": patient}, status=409)
     response = HttpResponse(produced.rendered.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{produced.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def staging_json(request, pk):
+    """The stored staging as rules §10 JSON: the same explanations as the page and the PDF."""
+    patient = get_visible_patient(request.user, pk)
+    snapshot = patient.current_snapshot
+    if snapshot is None:
+        return JsonResponse(
+            {"error": "This patient has no current staging: record the current episode first."}, status=409
+        )
+    response = JsonResponse({
+        "patient": patient.pk,
+        "computed_at": snapshot.computed_at.isoformat(),
+        "assessed_on": snapshot.assessed_on.isoformat(),
+        "input": snapshot.input,
+        "result": snapshot.result,
+    }, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     return response
