@@ -258,7 +258,7 @@ def explain_queries(users) -> None:
     request = RequestFactory().get("/admin/patients/patient/", {"label__exact": "trd"})
     request.user = users["clinic_admin"]
     changelist = site._registry[Patient].get_changelist_instance(request)
-    queries["admin_filter_label_trd"] = changelist.queryset[:50]
+    queries["admin_filter_label_trd"] = changelist.queryset[: changelist.list_per_page]
     for name, queryset in queries.items():
         plan = queryset.explain()
         seq_scan = "Seq Scan on patients_patient" in plan
