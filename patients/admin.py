@@ -43,17 +43,7 @@ from patients.pagination import CappedCountPaginator
 from patients.permissions import make_clinic_admin_user
 from patients.services import restage, restage_many
 
-STAGING_FIELDS = (
-    "thase_rush_stage",
-    "msm_total",
-    "msm_category",
-    "mgh_score",
-    "label",
-    "regulatory_trd",
-    "dtd_met",
-    "staged_at",
-    "current_snapshot",
-)
+STAGING_FIELDS = Patient.STAGING_SUMMARY_FIELDS
 
 
 # ---------------------------------------------------------------------------------------------

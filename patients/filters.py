@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.db.models import Case, F, Q, Value, When
 
-from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES, THASE_RUSH_CHOICES
+from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES, THASE_RUSH_CHOICES, Patient
 
 PAGE_SIZE = 25
 
@@ -41,14 +41,7 @@ LIST_COLUMNS = (
     "record_number",
     "name",
     "date_of_birth",
-    "thase_rush_stage",
-    "msm_total",
-    "msm_category",
-    "mgh_score",
-    "label",
-    "regulatory_trd",
-    "dtd_met",
-    "staged_at",
+    *(field for field in Patient.STAGING_SUMMARY_FIELDS if field != "current_snapshot"),
 )
 
 

@@ -99,6 +99,19 @@ class Membership(models.Model):
 
 
 class Patient(models.Model):
+    # The stored staging summary: written only by patients.services, read by lists and the admin.
+    STAGING_SUMMARY_FIELDS = (
+        "current_snapshot",
+        "thase_rush_stage",
+        "msm_total",
+        "msm_category",
+        "mgh_score",
+        "label",
+        "regulatory_trd",
+        "dtd_met",
+        "staged_at",
+    )
+
     SEX_CHOICES = [("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not recorded")]
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")

@@ -89,17 +89,7 @@ def build_staging_input(patient: Patient, episode: Episode, assessed_on: date) -
     )
 
 
-_SUMMARY_FIELDS = [
-    "current_snapshot",
-    "thase_rush_stage",
-    "msm_total",
-    "msm_category",
-    "mgh_score",
-    "label",
-    "regulatory_trd",
-    "dtd_met",
-    "staged_at",
-]
+_SUMMARY_FIELDS = Patient.STAGING_SUMMARY_FIELDS
 
 
 def _apply_summary(patient: Patient, snapshot: StagingSnapshot | None) -> None:
