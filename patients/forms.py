@@ -178,6 +178,14 @@ STRESSOR_CHOICES = [("yes", "Yes"), ("no", "No"), ("", "Unknown")]
 _STRESSOR_VALUES = {"yes": True, "no": False, "": None}
 
 
+def show_plain_decimals(form: forms.ModelForm) -> None:
+    """Show stored decimals as typed: 20 mg/day, not the column's 20.00."""
+    for name, value in list(form.initial.items()):
+        if isinstance(value, Decimal):
+            # Still a Decimal (has_changed compares numbers), without exponent: 90, not 9E+1.
+            form.initial[name] = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 class EpisodeForm(SeenVersionMixin, forms.ModelForm):
     """The current episode (rules §1.1) and its pseudo-resistance checklist (rules §8)."""
 
@@ -322,6 +330,7 @@ class TrialForm(SeenVersionMixin, forms.ModelForm):
         self.initial_trial = Trial(drug=self.instance.drug) if self.instance.pk else self.instance
         if self.instance.pk:
             self.initial.setdefault("augmentation", ", ".join(a.as_text() for a in augmentations_of(self.instance)))
+        show_plain_decimals(self)
 
     # -- single fields ------------------------------------------------------------------------
 
@@ -559,6 +568,7 @@ class OtherCourseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [("", "Not stated"), *self.fields["outcome"].choices[1:]]
+        show_plain_decimals(self)
 
     def clean_weeks(self):
         weeks = self.cleaned_data.get("weeks")

@@ -341,3 +341,18 @@ def test_course_forms_reject_zero_sessions_and_weeks():
                  "sessions", "Sessions must be more than 0")
     assert_error(OtherCourseForm({"kind": "rtms", "weeks": "0"}), "weeks", "Weeks must be more than 0")
     assert OtherCourseForm({"kind": "rtms", "weeks": "6", "outcome": ""}).is_valid()
+
+
+@pytest.mark.django_db
+def test_stored_decimals_are_shown_as_typed_not_with_the_columns_trailing_zeros(clinic):
+    from tests.factories import make_episode, make_patient, make_trial
+
+    trial = make_trial(make_episode(make_patient(clinic)), "mirtazapine", "7.5", 8, adherence=90, improvement=10)
+    trial.refresh_from_db()
+    assert str(trial.dose_mg_per_day) == "7.50"
+    from patients.forms import trial_formset_class
+
+    form = trial_formset_class()(instance=trial.episode, prefix="trials").forms[0]
+    html = str(form["dose_mg_per_day"]) + str(form["weeks_at_dose"]) + str(form["adherence_pct"])
+    assert 'value="7.5"' in html and 'value="8"' in html and 'value="90"' in html
+    assert not form.has_changed()
