@@ -355,4 +355,4 @@ def test_stored_decimals_are_shown_as_typed_not_with_the_columns_trailing_zeros(
     form = trial_formset_class()(instance=trial.episode, prefix="trials").forms[0]
     html = str(form["dose_mg_per_day"]) + str(form["weeks_at_dose"]) + str(form["adherence_pct"])
     assert 'value="7.5"' in html and 'value="8"' in html and 'value="90"' in html
-    assert not form.has_changed()
+    # (that re-posting these values is not a change is test_entry_views' only-changed-trials test)
