@@ -227,7 +227,10 @@ def _draw_scores(canvas: _Canvas, scores, top: float) -> list[str]:
                 f"{escape(f'{scale} {point.score} on {point.rated_on:%d %b %Y}')}</title></circle>"
             )
         last_x, last_y = coordinates[-1]
-        canvas.text(last_x + 6, last_y - 4, f"{scale} {points[-1].score}", size=10, fill=colour, weight="bold")
+        # near the right edge the label goes to the left of the last point, so it is never cut off
+        near_edge = last_x > canvas.right - 70
+        canvas.text(last_x - 6 if near_edge else last_x + 6, last_y - 6, f"{scale} {points[-1].score}", size=10,
+                    fill=colour, weight="bold", anchor="end" if near_edge else "start")
         canvas.add("</g>")
     return list(by_scale)
 
