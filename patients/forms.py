@@ -294,7 +294,8 @@ class TrialForm(SeenVersionMixin, forms.ModelForm):
         # A tuple, not a list: BaseInlineFormSet appends the foreign key to a list in place, which
         # would leak an `episode` field into every form built from this class afterwards.
         fields = ("drug", "drug_class", "min_adequate_dose_mg", "dose_mg_per_day", "weeks_at_dose", "started_on",
-                  "ended_on", "adherence_pct", "improvement_pct", "outcome")
+                  "ended_on", "adherence_pct", "improvement_pct", "outcome", "improvement_scale", "baseline_score",
+                  "end_score")
         widgets = {
             "drug": forms.TextInput(attrs={"list": "drug-catalogue-list", "autocomplete": "off"}),
             "started_on": _DATE,

@@ -65,6 +65,18 @@ def _in(field: str, choices) -> Q:
     return Q(**{f"{field}__in": [value for value, _ in choices]})
 
 
+def _scale_range_condition(scale_field: str = "scale", *score_fields: str) -> Q:
+    """Each score field lies in the range of the scale named by `scale_field` (rules §1.1)."""
+    score_fields = score_fields or ("score",)
+    condition = Q()
+    for scale, (low, high) in SCALE_RANGES.items():
+        in_range = Q(**{scale_field: scale})
+        for field in score_fields:
+            in_range &= Q(**{f"{field}__gte": low, f"{field}__lte": high})
+        condition |= in_range
+    return condition
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True, help_text="Short name used on the command line.")
@@ -266,6 +278,10 @@ class Trial(models.Model):
     adherence_pct = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     improvement_pct = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=OUTCOME_CHOICES, blank=True)
+    # Where improvement_pct came from, when the clinician gave scores rather than a percentage.
+    improvement_scale = models.CharField(max_length=10, choices=SCALE_CHOICES, blank=True)
+    baseline_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_score = models.PositiveSmallIntegerField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -298,6 +314,12 @@ class Trial(models.Model):
             models.CheckConstraint(
                 condition=Q(started_on__isnull=True) | Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="trial_ends_after_start",
+            ),
+            # A scale with both scores in its range, or none of the three.
+            models.CheckConstraint(
+                condition=Q(improvement_scale="", baseline_score__isnull=True, end_score__isnull=True)
+                | _scale_range_condition("improvement_scale", "baseline_score", "end_score"),
+                name="trial_scores_on_one_scale_in_range",
             ),
         ]
 
@@ -369,11 +391,6 @@ class OtherCourse(models.Model):
         return self.get_kind_display()
 
 
-def _scale_range_condition() -> Q:
-    condition = Q()
-    for scale, (low, high) in SCALE_RANGES.items():
-        condition |= Q(scale=scale, score__gte=low, score__lte=high)
-    return condition
 
 
 class ScaleScore(models.Model):

@@ -380,3 +380,23 @@ def test_scores_are_range_checked_and_saved(clinician_client, episode, patient):
                                    {"scale": "PHQ-9", "score": "14", "rated_on": "2025-04-02"}])
     assert clinician_client.post(url("scores", patient), good).status_code == 302
     assert list(episode.scale_scores.values_list("scale", "score")) == [("MADRS", 60), ("PHQ-9", 14)]
+
+
+@pytest.mark.django_db
+def test_scores_an_improvement_was_computed_from_are_kept_and_shown_again(clinician_client, episode, patient):
+    assert clinician_client.post(url("trials", patient), formset_post("trials", THREE_TRIALS)).status_code == 302
+    venlafaxine = Trial.objects.get(episode=episode, drug="venlafaxine")
+    assert (venlafaxine.improvement_scale, venlafaxine.baseline_score, venlafaxine.end_score) == ("MADRS", 32, 28)
+    assert venlafaxine.improvement_pct == Decimal("12.5")  # (32 - 28) / 32
+    page = clinician_client.get(url("trials", patient)).content.decode()
+    assert 'name="trials-1-baseline_score" value="32"' in page and 'name="trials-1-end_score" value="28"' in page
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_scores_outside_their_scale(episode):
+    from django.db import IntegrityError, transaction
+
+    trial = make_trial(episode, "sertraline", 100, 8)
+    trial.improvement_scale, trial.baseline_score, trial.end_score = "PHQ-9", 30, 10  # PHQ-9 runs 0-27
+    with pytest.raises(IntegrityError), transaction.atomic():
+        trial.save()
