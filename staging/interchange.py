@@ -69,6 +69,8 @@ _AUGMENTATION_AGENTS = frozenset(AUGMENTATION_AGENTS)
 # item -> status -> (item, status): the pairs are immutable, so every record shares them
 _SCREENING_PAIRS = {item: {status: (item, status) for status in SCREENING_STATUSES} for item in SCREENING_ITEMS}
 _MAX_KEY_SHOWN = 60
+_REAL_NUMBER_TYPES = frozenset({int, float})  # JSON numbers; bool (a subclass of int) is not one
+_INFINITY = math.inf
 # Dates repeat from record to record (onsets, assessments, trial starts): each valid one is
 # parsed once. The cap keeps a long-running process from growing the cache without bound.
 _PARSED_DATES: dict[str, date] = {}
@@ -223,22 +225,36 @@ class _Parser:
         if assessed_on is not None:
             assessed_on = self.date(assessed_on, prefix, "assessed_on")
         episode = self.episode(self.required(obj, "episode", prefix), _join(prefix, "episode"), assessed_on)
-        trials_path = _join(prefix, "trials")
-        trials = tuple(
-            self.trial(item, f"{trials_path}[{index}]")
-            for index, item in enumerate(self.list_of_objects(obj.get("trials"), trials_path))
-        )
-        self.clinician_defined_consistency(trials, trials_path)
-        ect_path = _join(prefix, "ect_courses")
-        ect_courses = tuple(
-            self.ect_course(item, f"{ect_path}[{index}]")
-            for index, item in enumerate(self.list_of_objects(obj.get("ect_courses"), ect_path))
-        )
-        other_path = _join(prefix, "other_courses")
-        other_courses = tuple(
-            self.other_course(item, f"{other_path}[{index}]")
-            for index, item in enumerate(self.list_of_objects(obj.get("other_courses"), other_path))
-        )
+        # Each list's path is only built when there is something in it to walk (most records
+        # have no ECT or other course).
+        trials = obj.get("trials")
+        if trials is None or trials == []:
+            trials = ()
+        else:
+            trials_path = _join(prefix, "trials")
+            trials = tuple([
+                self.trial(item, f"{trials_path}[{index}]")
+                for index, item in enumerate(self.list_of_objects(trials, trials_path))
+            ])
+            self.clinician_defined_consistency(trials, trials_path)
+        ect_courses = obj.get("ect_courses")
+        if ect_courses is None or ect_courses == []:
+            ect_courses = ()
+        else:
+            ect_path = _join(prefix, "ect_courses")
+            ect_courses = tuple([
+                self.ect_course(item, f"{ect_path}[{index}]")
+                for index, item in enumerate(self.list_of_objects(ect_courses, ect_path))
+            ])
+        other_courses = obj.get("other_courses")
+        if other_courses is None or other_courses == []:
+            other_courses = ()
+        else:
+            other_path = _join(prefix, "other_courses")
+            other_courses = tuple([
+                self.other_course(item, f"{other_path}[{index}]")
+                for index, item in enumerate(self.list_of_objects(other_courses, other_path))
+            ])
         if len(self.errors) != errors_before:
             return None
         return StagingInput(assessed_on, episode, age, trials, ect_courses, other_courses)
@@ -312,10 +328,7 @@ class _Parser:
         drug_class = obj.get("class")
         min_dose = obj.get("min_adequate_dose_mg")
         if drug is not None:
-            if type(drug) is not str or not drug.strip():
-                self.error(_join(prefix, "drug"), "must be a drug name (text)")
-                drug = None
-            elif drug in self.catalogue_drugs:
+            if type(drug) is str and drug in self.catalogue_drugs:  # the usual case first
                 # rules §1.2: class and minimum dose come from the catalogue
                 if drug_class is not None:
                     self.error(_join(prefix, "class"), f"only for a drug not in the catalogue ({drug} is in it)")
@@ -323,6 +336,9 @@ class _Parser:
                     self.error(
                         _join(prefix, "min_adequate_dose_mg"), f"only for a drug not in the catalogue ({drug} is in it)"
                     )
+            elif type(drug) is not str or not drug.strip():
+                self.error(_join(prefix, "drug"), "must be a drug name (text)")
+                drug = None
             elif drug.strip().lower() in self.catalogue_drugs:
                 self.error(
                     _join(prefix, "drug"),
@@ -340,17 +356,26 @@ class _Parser:
             drug_class = self.choice(drug_class, prefix, "class", _DRUG_CLASSES)
         if min_dose is not None:
             min_dose = self.number(min_dose, prefix, "min_adequate_dose_mg", positive=True)
-        dose = self.required(obj, "dose_mg_per_day", prefix)
-        if dose is not None:
+        # The numbers: a value of the right type inside its range (the usual case, NaN and
+        # infinities fail the comparisons) is taken as it is; anything else goes to self.number,
+        # which words the error.
+        dose = obj.get("dose_mg_per_day")
+        if dose is None:
+            self.error(_join(prefix, "dose_mg_per_day"), "is required")
+        elif type(dose) not in _REAL_NUMBER_TYPES or not 0 < dose < _INFINITY:
             dose = self.number(dose, prefix, "dose_mg_per_day", positive=True)
-        weeks = self.required(obj, "weeks_at_dose", prefix)
-        if weeks is not None:
+        weeks = obj.get("weeks_at_dose")
+        if weeks is None:
+            self.error(_join(prefix, "weeks_at_dose"), "is required")
+        elif type(weeks) not in _REAL_NUMBER_TYPES or not 0 < weeks < _INFINITY:
             weeks = self.number(weeks, prefix, "weeks_at_dose", positive=True)
         adherence = obj.get("adherence_pct")
-        if adherence is not None:
+        if adherence is not None and (type(adherence) not in _REAL_NUMBER_TYPES or not 0 <= adherence <= 100):
             adherence = self.number(adherence, prefix, "adherence_pct", low=0, high=100)
         improvement = obj.get("improvement_pct")
-        if improvement is not None:
+        if improvement is not None and (
+            type(improvement) not in _REAL_NUMBER_TYPES or not -_INFINITY < improvement <= 100
+        ):
             improvement = self.number(improvement, prefix, "improvement_pct", high=100)
         outcome = obj.get("outcome")
         if outcome is not None:
