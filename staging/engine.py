@@ -56,34 +56,34 @@ def stage(record: StagingInput, catalogue: Catalogue | None = None) -> StagingRe
 
 def _trial_result(assessment: TrialAssessment, counted: bool, not_counted_reason: str | None) -> TrialResult:
     trial = assessment.trial
-    parts = []
-    if assessment.clinician_defined:
-        parts.append(
-            f"Clinician-defined drug ({assessment.drug_class}, minimum adequate dose "
-            f"{number(assessment.min_adequate_dose_mg)} mg/day)."
-        )
+    # The explanation's sentences: adequacy, outcome, counting (one string, no list to join)
     if assessment.inadequate_reasons:
-        parts.append(f"Not adequate: {assessment.reasons_text}.")
+        adequacy = f"Not adequate: {assessment.reasons_text}."
     else:
         adherence = "adherence not documented" if trial.adherence_pct is None else f"adherence {number(trial.adherence_pct)} %"
-        parts.append(
+        adequacy = (
             f"Adequate: {number(trial.dose_mg_per_day)} mg/day (minimum {number(assessment.min_adequate_dose_mg)} mg/day"
             f"{' for age 65 and over' if assessment.used_65_column else ''}) for {number(trial.weeks_at_dose)} weeks, "
             f"{adherence}."
         )
+    if assessment.clinician_defined:
+        adequacy = (
+            f"Clinician-defined drug ({assessment.drug_class}, minimum adequate dose "
+            f"{number(assessment.min_adequate_dose_mg)} mg/day). {adequacy}"
+        )
     outcome = assessment.outcome
     if outcome == UNKNOWN:
-        parts.append("Outcome not documented (no outcome and no improvement recorded).")
+        outcome_text = "Outcome not documented (no outcome and no improvement recorded)."
     elif trial.outcome is None:
-        parts.append(f"Outcome: {OUTCOME_WORDS[outcome]} ({number(trial.improvement_pct)} % improvement).")
+        outcome_text = f"Outcome: {OUTCOME_WORDS[outcome]} ({number(trial.improvement_pct)} % improvement)."
     else:
-        parts.append(f"Outcome: {OUTCOME_WORDS[outcome]}.")
+        outcome_text = f"Outcome: {OUTCOME_WORDS[outcome]}."
     if counted:
-        parts.append("Counted as a failed adequate trial.")
+        counting = "Counted as a failed adequate trial."
     elif assessment.inadequate_reasons:
-        parts.append("Not counted.")
+        counting = "Not counted."
     else:
-        parts.append(f"Not counted: {not_counted_reason}.")
+        counting = f"Not counted: {not_counted_reason}."
     return TrialResult(
         assessment.index,
         assessment.name,
@@ -99,6 +99,6 @@ def _trial_result(assessment: TrialAssessment, counted: bool, not_counted_reason
         outcome,
         counted,
         not_counted_reason,
-        " ".join(parts),
+        f"{adequacy} {outcome_text} {counting}",
         trial,
     )

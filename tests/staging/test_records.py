@@ -44,3 +44,23 @@ def test_default_factories_are_refused_rather_than_shared():
         @frozen_record
         class WithFactory:
             items: list = dataclasses.field(default_factory=list)
+
+
+def test_a_constructed_record_is_of_its_own_class_and_frozen_again():
+    # the constructor fills the slots through a mutable twin class and must switch back
+    trial = Trial("sertraline", 50, 8, 90, 10.5, None, (), None, None, None)
+    assert type(trial) is Trial
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        trial.drug = "fluoxetine"
+    assert (trial.drug, trial.weeks_at_dose, trial.improvement_pct) == ("sertraline", 8, 10.5)
+
+
+def test_a_subclass_instance_keeps_its_class():
+    class Annotated(Trial):
+        __slots__ = ("note",)
+
+    trial = Annotated("sertraline", 50, 8)
+    assert type(trial) is Annotated
+    assert (trial.drug, trial.dose_mg_per_day, trial.adherence_pct) == ("sertraline", 50, None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        trial.drug = "fluoxetine"
