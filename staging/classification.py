@@ -39,13 +39,17 @@ def most_recent_trial(trials: Sequence[TrialResult]) -> tuple[int | None, bool]:
     """(index of the most recent trial, whether dates decided it) — rules §5."""
     if not trials:
         return None, False
-    if all(trial.trial.started_on is not None for trial in trials):
-        latest = trials[0]
-        for trial in trials[1:]:
-            if trial.trial.started_on >= latest.trial.started_on:  # ties: the later in input order
-                latest = trial
-        return latest.index, True
-    return trials[-1].index, False
+    latest = trials[0]
+    latest_start = latest.trial.started_on
+    if latest_start is None:
+        return trials[-1].index, False
+    for trial in trials[1:]:
+        started_on = trial.trial.started_on
+        if started_on is None:
+            return trials[-1].index, False
+        if started_on >= latest_start:  # ties: the later in input order
+            latest, latest_start = trial, started_on
+    return latest.index, True
 
 
 def classify(

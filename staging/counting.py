@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from staging.adequacy import REASON_LABELS
@@ -17,13 +16,15 @@ def display_names(trials: Sequence[Trial]) -> tuple[str, ...]:
     drugs = [trial.drug for trial in trials]
     if len(set(drugs)) == len(drugs):  # the usual case: no drug repeats
         return tuple(drugs)
-    repeats = Counter(drugs)
-    seen: Counter[str] = Counter()
+    repeats: dict[str, int] = {}  # plain dicts: a Counter costs more to build than these few trials
+    for drug in drugs:
+        repeats[drug] = repeats.get(drug, 0) + 1
+    seen: dict[str, int] = {}
     names = []
     for drug in drugs:
         if repeats[drug] > 1:
-            seen[drug] += 1
-            names.append(f"{drug} #{seen[drug]}")
+            seen[drug] = number_of_this_trial = seen.get(drug, 0) + 1
+            names.append(f"{drug} #{number_of_this_trial}")
         else:
             names.append(drug)
     return tuple(names)
@@ -57,16 +58,18 @@ def count_trials(assessments: Sequence[TrialAssessment]) -> tuple[tuple[bool, ..
             best = best_for_drug.get(drug)
             if best is None or assessment.trial.dose_mg_per_day > best.trial.dose_mg_per_day:
                 best_for_drug[drug] = assessment
-    counted_indices = {best.index for best in best_for_drug.values()}
+    counted = [False] * len(assessments)
+    for best in best_for_drug.values():
+        counted[best.index] = True
     for assessment in assessments:
-        if reasons[assessment.index] is None and assessment.index not in counted_indices:
+        if reasons[assessment.index] is None and not counted[assessment.index]:
             best = best_for_drug[assessment.trial.drug]
             if best.trial.dose_mg_per_day > assessment.trial.dose_mg_per_day:
                 why = f"higher dose ({number(best.trial.dose_mg_per_day)} mg/day) counted"
             else:
                 why = "same dose, the earlier trial counted"
             reasons[assessment.index] = f"same drug as {best.name}, {why}"
-    return tuple(index in counted_indices for index in range(len(assessments))), tuple(reasons)
+    return tuple(counted), tuple(reasons)
 
 
 def counting_summary(trials: Sequence[TrialResult]) -> str:

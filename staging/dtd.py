@@ -41,7 +41,7 @@ SCREENING_WORDS = {
 def stage_dtd(record: StagingInput, trials: Sequence[TrialResult], chronic: bool) -> DtdResult:
     episode = record.episode
     # rules §6 (1): some treatment was made
-    adequate = sum(1 for trial in trials if trial.adequate)
+    adequate = len([trial for trial in trials if trial.adequate])
     treatments = []
     if adequate:
         treatments.append(plural(adequate, "adequate trial"))
