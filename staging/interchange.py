@@ -314,8 +314,12 @@ class _Parser:
             pair_for_status = _SCREENING_PAIRS.get(item)
             if pair_for_status is None:
                 self.error(_join(path, _shown_key(item)), "unknown screening item (rules §8: " + ", ".join(SCREENING_ITEMS) + ")")
-            elif self.choice(status, path, item, _SCREENING_STATUSES) is not None:
-                pairs.append(pair_for_status[status])  # one shared (item, status) tuple per combination
+                continue
+            pair = pair_for_status.get(status) if type(status) is str else None
+            if pair is None:
+                self.choice(status, path, item, _SCREENING_STATUSES)  # words the error
+            else:
+                pairs.append(pair)  # one shared (item, status) tuple per combination
         return tuple(pairs)
 
     def trial(self, obj, prefix: str) -> Trial | None:
