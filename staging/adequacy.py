@@ -91,4 +91,4 @@ def assess_trial(index: int, name: str, trial: Trial, catalogue: Catalogue, age:
 
 def reasons_in_words(drug: str, codes: tuple[str, ...], details: tuple[str, ...]) -> str:
     """"sertraline 25 mg/day is below the adequate 50 mg/day; 4 weeks at that dose is …"."""
-    return "; ".join(f"{drug} {detail}" if code == "dose_below_minimum" else detail for code, detail in zip(codes, details))
+    return "; ".join([f"{drug} {detail}" if code == "dose_below_minimum" else detail for code, detail in zip(codes, details)])

@@ -72,11 +72,11 @@ def classify(
         label = "trd"
         why = (
             f"{plural(len(non_responders), 'counted trial')} without response (under 25 % improvement): "
-            f"{join_words(trial.name for trial in non_responders)}."
+            f"{join_words([trial.name for trial in non_responders])}."
         )
     elif partial:
         label = "prd"
-        why = f"partial response in a counted trial: {join_words(trial.name for trial in partial)}."
+        why = f"partial response in a counted trial: {join_words([trial.name for trial in partial])}."
     elif len(counted) == 1:
         label, why = "single_failure", f"one counted failed adequate trial ({counted[0].name})."
     else:
@@ -89,7 +89,7 @@ def classify(
     if regulatory:
         parts.append(
             "Regulatory TRD (FDA/EMA): yes — adequate trials of "
-            f"{len(counted)} different antidepressants without response: {join_words(t.name for t in counted)}."
+            f"{len(counted)} different antidepressants without response: {join_words([t.name for t in counted])}."
         )
     else:
         parts.append(

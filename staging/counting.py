@@ -33,10 +33,10 @@ def display_names(trials: Sequence[Trial]) -> tuple[str, ...]:
 def not_counted_reason(assessment: TrialAssessment) -> str | None:
     """Why a trial is not a failed adequate trial, in short words; None when it is one."""
     if assessment.inadequate_reasons:
-        return "; ".join(
-            f"{REASON_LABELS[code]}" + ("" if code == "intolerance" else f" ({detail})")
+        return "; ".join([
+            REASON_LABELS[code] if code == "intolerance" else f"{REASON_LABELS[code]} ({detail})"
             for code, detail in zip(assessment.inadequate_reasons, assessment.reason_details)
-        )
+        ])
     if assessment.outcome == UNKNOWN:
         return "outcome not documented"
     if assessment.outcome not in ("non_response", "partial_response"):

@@ -37,7 +37,8 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def join_words(words) -> str:
     """["a", "b", "c"] -> "a, b and c"."""
-    words = list(words)
+    if type(words) is not list:
+        words = list(words)
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
