@@ -216,7 +216,7 @@ class _Parser:
             self.error(prefix or "(input)", "must be an object (one record)")
             return None
         errors_before = len(self.errors)
-        if not obj.keys() <= RECORD_KEYS:
+        if not RECORD_KEYS.issuperset(obj):
             self.unknown_keys(obj, RECORD_KEYS, prefix)
         age = obj.get("age")
         if age is not None:
@@ -265,7 +265,7 @@ class _Parser:
         if type(obj) is not dict:
             self.error(prefix, "must be an object")
             return None
-        if not obj.keys() <= EPISODE_KEYS:
+        if not EPISODE_KEYS.issuperset(obj):
             self.unknown_keys(obj, EPISODE_KEYS, prefix)
         onset = self.required(obj, "onset", prefix)
         if onset is not None:
@@ -326,7 +326,7 @@ class _Parser:
         if type(obj) is not dict:
             self.error(prefix, "must be an object")
             return None
-        if not obj.keys() <= TRIAL_KEYS:
+        if not TRIAL_KEYS.issuperset(obj):
             self.unknown_keys(obj, TRIAL_KEYS, prefix)
         drug = self.required(obj, "drug", prefix)
         drug_class = obj.get("class")
@@ -391,10 +391,10 @@ class _Parser:
         augmentation = obj.get("augmentation")
         if augmentation is not None and augmentation != []:  # the path is only built when there is something to walk
             augmentation_path = _join(prefix, "augmentation")
-            augmentation = tuple(
+            augmentation = tuple([
                 self.augmentation(item, f"{augmentation_path}[{index}]")
                 for index, item in enumerate(self.list_of_objects(augmentation, augmentation_path))
-            )
+            ])
         else:
             augmentation = ()
         started_on = obj.get("started_on")
@@ -423,7 +423,7 @@ class _Parser:
         if type(obj) is not dict:
             self.error(prefix, "must be an object {agent, dose_mg_per_day?, weeks?}")
             return None
-        if not obj.keys() <= AUGMENTATION_KEYS:
+        if not AUGMENTATION_KEYS.issuperset(obj):
             self.unknown_keys(obj, AUGMENTATION_KEYS, prefix)
         agent = self.required(obj, "agent", prefix)
         if agent is not None and (type(agent) is not str or (agent not in _AUGMENTATION_AGENTS and agent not in self.catalogue_drugs)):
@@ -446,7 +446,7 @@ class _Parser:
         if type(obj) is not dict:
             self.error(prefix, "must be an object")
             return None
-        if not obj.keys() <= ECT_KEYS:
+        if not ECT_KEYS.issuperset(obj):
             self.unknown_keys(obj, ECT_KEYS, prefix)
         placement = self.required(obj, "electrode_placement", prefix)
         if placement is not None:
@@ -463,7 +463,7 @@ class _Parser:
         if type(obj) is not dict:
             self.error(prefix, "must be an object")
             return None
-        if not obj.keys() <= OTHER_COURSE_KEYS:
+        if not OTHER_COURSE_KEYS.issuperset(obj):
             self.unknown_keys(obj, OTHER_COURSE_KEYS, prefix)
         kind = self.required(obj, "kind", prefix)
         if kind is not None:
