@@ -219,7 +219,7 @@ class _Parser:
         if not RECORD_KEYS.issuperset(obj):
             self.unknown_keys(obj, RECORD_KEYS, prefix)
         age = obj.get("age")
-        if age is not None:
+        if age is not None and (type(age) is not int or not 0 <= age <= 130):  # a valid age takes no call
             age = self.whole_number(age, prefix, "age", 0, 130)
         assessed_on = self.required(obj, "assessed_on", prefix)
         if assessed_on is not None:
@@ -279,7 +279,7 @@ class _Parser:
         if impairment is not None:
             impairment = self.choice(impairment, prefix, "functional_impairment", _FUNCTIONAL_IMPAIRMENTS)
         comorbidities = obj.get("comorbidities")
-        if comorbidities is None:
+        if comorbidities is None or comorbidities == []:  # the path is only built when there is something to walk
             comorbidities = ()
         else:
             comorbidities = self.comorbidities(comorbidities, _join(prefix, "comorbidities"))
