@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from audit.models import AuditEntry
 from patients.access import clinic_of, is_clinic_admin
+from trd_clinic.admin_readonly import ReadOnlyAdminMixin
 
 
 def _may_read_audit(user) -> bool:
@@ -13,7 +14,7 @@ def _may_read_audit(user) -> bool:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("pk", "occurred_at", "username", "action", "patient_id", "object_type", "object_id", "client_address")
     list_filter = ("action", "occurred_at")
     search_fields = ("username",)
@@ -34,12 +35,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return _may_read_audit(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

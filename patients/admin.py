@@ -42,6 +42,7 @@ from patients.models import (
 from patients.pagination import CappedCountPaginator
 from patients.permissions import make_clinic_admin_user
 from patients.services import restage, restage_many
+from trd_clinic.admin_readonly import ReadOnlyAdminMixin
 
 STAGING_FIELDS = Patient.STAGING_SUMMARY_FIELDS
 
@@ -217,7 +218,7 @@ def staging_csv_row(patient: Patient) -> list[str]:
     ]
 
 
-class EpisodeInline(admin.TabularInline):
+class EpisodeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Episode
     fields = ("onset", "ended_on", "severity", "functional_impairment", "trial_count")
     readonly_fields = fields
@@ -232,15 +233,6 @@ class EpisodeInline(admin.TabularInline):
     @admin.display(description="Trials")
     def trial_count(self, episode):
         return episode.number_of_trials
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ClinicScopedAdmin(admin.ModelAdmin):
@@ -456,7 +448,7 @@ class PatientAdmin(ClinicScopedAdmin):
 # Episodes: read-only, reached from a patient's page
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
@@ -465,15 +457,6 @@ class ReadOnlyInline(admin.TabularInline):
         return [field.name for field in self.model._meta.fields if field.name not in ("id", "episode", "trial")] + list(
             getattr(self, "extra_readonly", ())
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TrialInline(ReadOnlyInline):
@@ -502,7 +485,7 @@ class ScaleScoreInline(ReadOnlyInline):
 
 
 @admin.register(Episode)
-class EpisodeAdmin(ClinicScopedAdmin):
+class EpisodeAdmin(ReadOnlyAdminMixin, ClinicScopedAdmin):
     list_display = ("patient", "onset", "ended_on", "severity")
     list_select_related = ("patient",)
     show_full_result_count = False
@@ -520,15 +503,6 @@ class EpisodeAdmin(ClinicScopedAdmin):
 
     def get_model_perms(self, request):
         return {}  # not on the admin index: episodes are opened from their patient's page
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # ---------------------------------------------------------------------------------------------

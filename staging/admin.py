@@ -4,10 +4,11 @@ from django.contrib import admin
 
 from patients.access import clinic_of
 from staging.models import GeneratedReport
+from trd_clinic.admin_readonly import ReadOnlyAdminMixin
 
 
 @admin.register(GeneratedReport)
-class GeneratedReportAdmin(admin.ModelAdmin):
+class GeneratedReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("generated_at", "patient_id_link", "snapshot_id", "generated_by", "channel", "paper_size",
                     "page_count", "short_sha256")
     list_filter = ("channel", "paper_size", "generated_at")
@@ -34,12 +35,3 @@ class GeneratedReportAdmin(admin.ModelAdmin):
             return queryset
         clinic = clinic_of(request.user)
         return queryset.filter(patient__clinic=clinic) if clinic else queryset.none()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
