@@ -15,7 +15,16 @@ def _may_read_audit(user) -> bool:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("pk", "occurred_at", "username", "action", "patient_id", "object_type", "object_id", "client_address")
+    list_display = (
+        "pk",
+        "occurred_at",
+        "username",
+        "action",
+        "patient_id",
+        "object_type",
+        "object_id",
+        "client_address",
+    )
     list_filter = ("action", "occurred_at")
     search_fields = ("username",)
     date_hierarchy = "occurred_at"

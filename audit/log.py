@@ -58,8 +58,17 @@ def _lock_chain(using: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
 
 
-def record(action: str, *, user=None, patient=None, obj=None, changes=None, request=None,
-           username: str | None = None, clinic_id: int | None = None) -> AuditEntry:
+def record(
+    action: str,
+    *,
+    user=None,
+    patient=None,
+    obj=None,
+    changes=None,
+    request=None,
+    username: str | None = None,
+    clinic_id: int | None = None,
+) -> AuditEntry:
     """Append one entry. `patient` is a Patient or its id; `obj` the model instance acted on;
     `changes` {field: [old, new]} of JSON-safe values; the user and client address come from
     the current request when not given."""

@@ -38,7 +38,9 @@ def _json_safe(value):
 
 
 def _audited_fields(model):
-    return [field for field in model._meta.concrete_fields if not field.primary_key and field.name not in _IGNORED_FIELDS]
+    return [
+        field for field in model._meta.concrete_fields if not field.primary_key and field.name not in _IGNORED_FIELDS
+    ]
 
 
 def _values(instance) -> dict:
@@ -57,7 +59,9 @@ def _patient_of(instance):
             return instance.patient_id, cached["patient"].clinic_id
         rows = Patient.objects.filter(pk=instance.patient_id).values_list("pk", "clinic_id")
     elif isinstance(instance, Augmentation):
-        rows = Trial.objects.filter(pk=instance.trial_id).values_list("episode__patient_id", "episode__patient__clinic_id")
+        rows = Trial.objects.filter(pk=instance.trial_id).values_list(
+            "episode__patient_id", "episode__patient__clinic_id"
+        )
     else:
         episode = cached.get("episode")
         if episode is not None and "patient" in episode._state.fields_cache:
@@ -103,7 +107,9 @@ def _before_delete(sender, instance, **kwargs):
 
 def _after_delete(sender, instance, **kwargs):
     patient_id, clinic_id = getattr(instance, "_audit_patient", (None, None))
-    changes = {name: [_json_safe(value), None] for name, value in _values(instance).items() if value not in (None, "", [])}
+    changes = {
+        name: [_json_safe(value), None] for name, value in _values(instance).items() if value not in (None, "", [])
+    }
     log.record(AuditEntry.DELETE, patient=patient_id, clinic_id=clinic_id, obj=instance, changes=changes)
 
 

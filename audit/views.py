@@ -14,4 +14,6 @@ def patient_history(request, pk):
         raise Http404
     patient = get_visible_patient(request.user, pk)
     entries = AuditEntry.objects.for_patient(patient.pk).select_related(None).order_by("-pk")[:HISTORY_LIMIT]
-    return render(request, "audit/patient_history.html", {"patient": patient, "entries": entries, "limit": HISTORY_LIMIT})
+    return render(
+        request, "audit/patient_history.html", {"patient": patient, "entries": entries, "limit": HISTORY_LIMIT}
+    )

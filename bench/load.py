@@ -50,6 +50,7 @@ REQUEST_TIMEOUT = 60
 
 # --- set-up ---------------------------------------------------------------------------------
 
+
 def run(command, env, **kwargs):
     return subprocess.run(command, cwd=PROJECT, env=env, check=True, **kwargs)
 
@@ -91,10 +92,17 @@ for number in range({count}):
 def seed(env, patients: int, clients: int) -> None:
     run([PYTHON, "manage.py", "migrate", "-v0"], env)
     run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], env)
-    run([PYTHON, "manage.py", "seed_synthetic", "--patients", str(patients), "--clinic", "Load Clinic"], env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    run([PYTHON, "manage.py", "shell", "-c", CREATE_USERS.format(count=clients, password=PASSWORD)], env,
-        stdout=subprocess.DEVNULL)
+    run(
+        [PYTHON, "manage.py", "seed_synthetic", "--patients", str(patients), "--clinic", "Load Clinic"],
+        env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    run(
+        [PYTHON, "manage.py", "shell", "-c", CREATE_USERS.format(count=clients, password=PASSWORD)],
+        env,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def patients_with_current_episode(database_url: str) -> list[int]:
@@ -119,9 +127,25 @@ def free_port() -> int:
 
 def start_gunicorn(env, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [GUNICORN, "trd_clinic.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--worker-class", "gthread", "--threads", "4", "--timeout", "120", "--log-level", "warning"],
-        cwd=PROJECT, env=env, start_new_session=True,
+        [
+            GUNICORN,
+            "trd_clinic.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT,
+        env=env,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -135,6 +159,7 @@ def start_gunicorn(env, port: int) -> subprocess.Popen:
 
 
 # --- a simulated clinician ------------------------------------------------------------------
+
 
 class FormFields(HTMLParser):
     """The values a browser would submit for the first <form method=post> with inputs."""
@@ -205,15 +230,16 @@ class Clinician:
                 if header.lower() == "set-cookie":
                     name, _, rest = value.partition("=")
                     self.cookies[name.strip()] = rest.split(";", 1)[0]
-            return response.status, dict((k.lower(), v) for k, v in response.getheaders()), content
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, content
         finally:
             connection.close()
 
     def log_in(self) -> None:
         status, _, page = self.request("GET", "/accounts/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        status, headers, _ = self.request(
-            "POST", "/accounts/login/",
+        status, _headers, _ = self.request(
+            "POST",
+            "/accounts/login/",
             {"csrfmiddlewaretoken": token, "username": self.username, "password": PASSWORD, "next": "/"},
         )
         if status != 302:
@@ -230,8 +256,13 @@ class Clinician:
         values = [(k, v) for k, v in parser.values if k != "trials-TOTAL_FORMS"]
         total = int(dict(parser.values)["trials-TOTAL_FORMS"])
         new = f"trials-{total}-"
-        values += [("trials-TOTAL_FORMS", str(total + 1)), (new + "drug", "sertraline"),
-                   (new + "dose_mg_per_day", "100"), (new + "weeks_at_dose", "8"), (new + "improvement_pct", "10")]
+        values += [
+            ("trials-TOTAL_FORMS", str(total + 1)),
+            (new + "drug", "sertraline"),
+            (new + "dose_mg_per_day", "100"),
+            (new + "weeks_at_dose", "8"),
+            (new + "improvement_pct", "10"),
+        ]
         status, headers, content = self.request("POST", path, values)
         if status == 302 and urlsplit(headers.get("location", "")).path == f"/patients/{patient}/":
             return True
@@ -269,7 +300,7 @@ def clinician_loop(port, username, patients, deadline, recorder: Recorder, rng: 
     try:
         clinician.log_in()
         recorder.add("log_in", time.monotonic() - started, None)
-    except Exception as error:  # noqa: BLE001 - every failure is counted, not raised
+    except Exception as error:
         recorder.add("log_in", time.monotonic() - started, repr(error))
         return
     names, weights = zip(*ACTIONS)
@@ -284,7 +315,7 @@ def clinician_loop(port, username, patients, deadline, recorder: Recorder, rng: 
             elif action == "patient_page":
                 status, _, _ = clinician.request("GET", f"/patients/{patient}/")
             elif action == "pdf":
-                status, headers, body = clinician.request("GET", f"/patients/{patient}/report.pdf")
+                status, _headers, body = clinician.request("GET", f"/patients/{patient}/report.pdf")
                 if status == 200 and not body.startswith(b"%PDF"):
                     error = "PDF response is not a PDF"
             else:
@@ -293,14 +324,14 @@ def clinician_loop(port, username, patients, deadline, recorder: Recorder, rng: 
                     recorder.confirmed_writes += 1
             if error is None and status not in (200, 302):
                 error = f"status {status}"
-        except Exception as failure:  # noqa: BLE001
+        except Exception as failure:
             error = repr(failure)
         recorder.add(action, time.monotonic() - started, error)
 
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))] if ordered else 0.0
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def main() -> int:
@@ -345,17 +376,32 @@ def main() -> int:
         total = sum(len(values) for values in recorder.latencies.values())
         total_errors = sum(recorder.errors.values())
         for action, values in sorted(recorder.latencies.items()):
-            print(json.dumps({
-                "action": action, "count": len(values), "errors": recorder.errors[action],
-                "p50_ms": round(percentile(values, 0.50) * 1000, 1),
-                "p95_ms": round(percentile(values, 0.95) * 1000, 1),
-                "max_ms": round(max(values) * 1000, 1),
-            }))
-        print(json.dumps({
-            "summary": True, "clients": options.clients, "seconds": round(elapsed, 1), "requests": total,
-            "requests_per_second": round(total / elapsed, 1), "errors": total_errors, "stuck_clients": stuck,
-            "error_samples": recorder.error_samples,
-        }))
+            print(
+                json.dumps(
+                    {
+                        "action": action,
+                        "count": len(values),
+                        "errors": recorder.errors[action],
+                        "p50_ms": round(percentile(values, 0.50) * 1000, 1),
+                        "p95_ms": round(percentile(values, 0.95) * 1000, 1),
+                        "max_ms": round(max(values) * 1000, 1),
+                    }
+                )
+            )
+        print(
+            json.dumps(
+                {
+                    "summary": True,
+                    "clients": options.clients,
+                    "seconds": round(elapsed, 1),
+                    "requests": total,
+                    "requests_per_second": round(total / elapsed, 1),
+                    "errors": total_errors,
+                    "stuck_clients": stuck,
+                    "error_samples": recorder.error_samples,
+                }
+            )
+        )
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -363,8 +409,11 @@ def main() -> int:
 
     trials_added = count_trials(database_url) - trials_before
     lost = recorder.confirmed_writes - trials_added
-    print(json.dumps({"writes_confirmed": recorder.confirmed_writes, "rows_in_database": trials_added,
-                      "lost_writes": lost}))
+    print(
+        json.dumps(
+            {"writes_confirmed": recorder.confirmed_writes, "rows_in_database": trials_added, "lost_writes": lost}
+        )
+    )
     audit = subprocess.run([PYTHON, "manage.py", "verify_audit"], cwd=PROJECT, env=env, capture_output=True, text=True)
     print(json.dumps({"verify_audit": (audit.stdout + audit.stderr).strip(), "exit_status": audit.returncode}))
     if not options.keep_db:

@@ -47,7 +47,11 @@ VIEWS = {
     "list_search_name": ("patients:list", {"q": "patel"}, "clinician"),
     "list_page_1000": ("patients:list", {"page": "1000"}, "clinician"),
     "admin_changelist": ("admin:patients_patient_changelist", {}, "clinic_admin"),
-    "admin_filter_regulatory_trd": ("admin:patients_patient_changelist", {"regulatory_trd__exact": "1"}, "clinic_admin"),
+    "admin_filter_regulatory_trd": (
+        "admin:patients_patient_changelist",
+        {"regulatory_trd__exact": "1"},
+        "clinic_admin",
+    ),
     "admin_search": ("admin:patients_patient_changelist", {"q": "patel"}, "clinic_admin"),
 }
 
@@ -123,16 +127,29 @@ def seed(count: int, seed_value: int) -> None:
     from django.db import connection
 
     started = time.monotonic()
-    call_command("seed_synthetic", patients=count, clinic=CLINIC, seed=seed_value, batch_size=2000,
-                 stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
+    call_command(
+        "seed_synthetic",
+        patients=count,
+        clinic=CLINIC,
+        seed=seed_value,
+        batch_size=2000,
+        stdout=open(os.devnull, "w"),  # noqa: SIM115
+        stderr=open(os.devnull, "w"),  # noqa: SIM115
+    )
     seconds = time.monotonic() - started
     with connection.cursor() as cursor:  # the steady state autovacuum reaches in production
         cursor.execute("VACUUM ANALYZE")
     from patients.models import Patient, StagingSnapshot, Trial
 
-    emit(kind="seed", added_patients=count, seconds=round(seconds, 1),
-         patients_per_second=round(count / seconds), total_patients=Patient.objects.count(),
-         trials=Trial.objects.count(), snapshots=StagingSnapshot.objects.count())
+    emit(
+        kind="seed",
+        added_patients=count,
+        seconds=round(seconds, 1),
+        patients_per_second=round(count / seconds),
+        total_patients=Patient.objects.count(),
+        trials=Trial.objects.count(),
+        snapshots=StagingSnapshot.objects.count(),
+    )
 
 
 def migrate() -> None:
@@ -248,12 +265,15 @@ def explain_queries(users) -> None:
     visible = visible_patients(clinician).only(*LIST_COLUMNS)
     queries = {
         "list_filter_label_trd": PatientListForm({"label": "trd"}).apply(visible)[:25],
-        "list_filter_regulatory_trd_sorted_stage": PatientListForm({"regulatory_trd": "yes", "sort": "stage"}).apply(visible)[:25],
+        "list_filter_regulatory_trd_sorted_stage": PatientListForm({"regulatory_trd": "yes", "sort": "stage"}).apply(
+            visible
+        )[:25],
         "list_search_name": PatientListForm({"q": "patel"}).apply(visible)[:25],
         # page 1,000: the ids first (patients.pagination), an index-only scan skipping 24,975 entries
         "list_page_1000_ids": PatientListForm({}).apply(visible).values_list("pk", flat=True)[24_975:25_000],
-        "list_stage_2_sorted_msm_page_2_ids":
-            PatientListForm({"stage": "2", "sort": "-msm"}).apply(visible).values_list("pk", flat=True)[25:50],
+        "list_stage_2_sorted_msm_page_2_ids": PatientListForm({"stage": "2", "sort": "-msm"})
+        .apply(visible)
+        .values_list("pk", flat=True)[25:50],
     }
     request = RequestFactory().get("/admin/patients/patient/", {"label__exact": "trd"})
     request.user = users["clinic_admin"]
@@ -273,10 +293,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="Alternate the sizes this many times.")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--minutes", type=float, default=40, help="Stop measuring after this long.")
-    parser.add_argument("--keep", action="store_true",
-                        help="Keep the large database and a copy of the small one afterwards.")
-    parser.add_argument("--reuse", action="store_true",
-                        help="Measure the databases kept by --keep (migrated first) instead of seeding.")
+    parser.add_argument(
+        "--keep", action="store_true", help="Keep the large database and a copy of the small one afterwards."
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="Measure the databases kept by --keep (migrated first) instead of seeding."
+    )
     parser.add_argument("--drop", action="store_true", help="Drop the kept databases and exit.")
     parser.add_argument("--only", nargs="*", default=None, help="Measure only these views.")
     arguments = parser.parse_args()
@@ -317,18 +339,28 @@ def main() -> None:
             make_users()
             copy_database(database_url, small_url)  # the small data set, measured next to the large
             seed(arguments.large - arguments.small, arguments.seed + 1)
-        measured = measure([(arguments.small, small_url), (arguments.large, database_url)],
-                           arguments.requests, arguments.rounds, deadline)
+        measured = measure(
+            [(arguments.small, small_url), (arguments.large, database_url)],
+            arguments.requests,
+            arguments.rounds,
+            deadline,
+        )
         small, large = measured[arguments.small], measured[arguments.large]
         use_database(database_url)
         users = make_users()
         for view in VIEWS:
             if view in small and view in large:
                 limit = 1.5 * small[view]["p95_ms"]
-                emit(kind="scaling", view=view, p95_small_ms=small[view]["p95_ms"],
-                     p95_large_ms=large[view]["p95_ms"], limit_ms=round(limit, 1),
-                     ok=large[view]["p95_ms"] <= limit, under_100_ms=large[view]["p95_ms"] < 100,
-                     same_queries=small[view]["queries"] == large[view]["queries"])
+                emit(
+                    kind="scaling",
+                    view=view,
+                    p95_small_ms=small[view]["p95_ms"],
+                    p95_large_ms=large[view]["p95_ms"],
+                    limit_ms=round(limit, 1),
+                    ok=large[view]["p95_ms"] <= limit,
+                    under_100_ms=large[view]["p95_ms"] < 100,
+                    same_queries=small[view]["queries"] == large[view]["queries"],
+                )
         explain_queries(users)
     finally:
         from django.db import connections

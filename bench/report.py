@@ -37,8 +37,18 @@ sys.path.insert(0, str(ROOT))
 
 RATIO_TARGET = 1.3
 LIMIT_MS = 300
-DRUGS = ["sertraline", "escitalopram", "venlafaxine", "duloxetine", "mirtazapine", "bupropion", "vortioxetine",
-         "nortriptyline", "agomelatine", "phenelzine"]
+DRUGS = [
+    "sertraline",
+    "escitalopram",
+    "venlafaxine",
+    "duloxetine",
+    "mirtazapine",
+    "bupropion",
+    "vortioxetine",
+    "nortriptyline",
+    "agomelatine",
+    "phenelzine",
+]
 
 
 def emit(**fields) -> None:
@@ -59,24 +69,39 @@ def setup_django(directory: str) -> None:
 def seed_patient():
     from patients.models import ScaleScore
     from patients.services import restage
-    from tests.factories import make_clinic, make_ect, make_episode, make_other_course, make_patient, make_trial, make_user
+    from tests.factories import (
+        make_clinic,
+        make_ect,
+        make_episode,
+        make_other_course,
+        make_patient,
+        make_trial,
+        make_user,
+    )
 
     clinic = make_clinic("Benchmark Clinic")
     user = make_user(clinic, username="bench_clinician")
     patient = make_patient(clinic, name="Bench Patient")
-    episode = make_episode(patient, onset=date(2023, 1, 15), severity="severe", functional_impairment="moderate",
-                           comorbidities=["anxiety"])
+    episode = make_episode(
+        patient, onset=date(2023, 1, 15), severity="severe", functional_impairment="moderate", comorbidities=["anxiety"]
+    )
     start = date(2023, 2, 1)
     for number, drug in enumerate(DRUGS):
         augmentation = [("lithium", 800)] if number in (3, 7) else []
-        make_trial(episode, drug, 300 if drug not in ("mirtazapine", "agomelatine", "phenelzine") else 60, 8,
-                   adherence=90, improvement=10 + number, started_on=start + timedelta(weeks=10 * number),
-                   augmentation=augmentation)
+        make_trial(
+            episode,
+            drug,
+            300 if drug not in ("mirtazapine", "agomelatine", "phenelzine") else 60,
+            8,
+            adherence=90,
+            improvement=10 + number,
+            started_on=start + timedelta(weeks=10 * number),
+            augmentation=augmentation,
+        )
     make_ect(episode)
     make_other_course(episode, kind="rtms", weeks=6, outcome="non_response")
     for offset, score in ((0, 34), (30, 30), (60, 28)):
-        ScaleScore.objects.create(episode=episode, scale="MADRS", score=score,
-                                  rated_on=start + timedelta(weeks=offset))
+        ScaleScore.objects.create(episode=episode, scale="MADRS", score=score, rated_on=start + timedelta(weeks=offset))
     restage(patient)
     return patient.pk, user
 
@@ -122,8 +147,11 @@ def main() -> None:
 
         samples = {"report": ([], []), "floor": ([], []), "report+record": ([], [])}
         for _ in range(arguments.runs):
-            for path, function in (("report", full_report), ("floor", lambda: render_pdf(html, arguments.paper)),
-                                   ("report+record", full_report_and_record)):
+            for path, function in (
+                ("report", full_report),
+                ("floor", lambda: render_pdf(html, arguments.paper)),
+                ("report+record", full_report_and_record),
+            ):
                 _, wall_ms, cpu_ms = timed(function)
                 samples[path][0].append(wall_ms)
                 samples[path][1].append(cpu_ms)
@@ -131,15 +159,34 @@ def main() -> None:
         medians = {}
         for path, (walls, cpus) in samples.items():
             medians[path] = (statistics.median(walls), statistics.median(cpus))
-            emit(kind="timing", path=path, runs=arguments.runs, trials=len(DRUGS), pages=rendered.page_count,
-                 paper=arguments.paper, median_ms=round(medians[path][0], 1), median_cpu_ms=round(medians[path][1], 1),
-                 min_ms=round(min(walls), 1))
+            emit(
+                kind="timing",
+                path=path,
+                runs=arguments.runs,
+                trials=len(DRUGS),
+                pages=rendered.page_count,
+                paper=arguments.paper,
+                median_ms=round(medians[path][0], 1),
+                median_cpu_ms=round(medians[path][1], 1),
+                min_ms=round(min(walls), 1),
+            )
         ratio = medians["report"][0] / medians["floor"][0]
         cpu_ratio = medians["report"][1] / medians["floor"][1]
-        emit(kind="ratio", report_over_floor=round(ratio, 3), cpu_report_over_floor=round(cpu_ratio, 3),
-             target=RATIO_TARGET, ok=ratio <= RATIO_TARGET)
-        emit(kind="target", median_ms=round(medians["report"][0], 1), median_cpu_ms=round(medians["report"][1], 1),
-             limit_ms=LIMIT_MS, ok=medians["report"][0] < LIMIT_MS, load_average=os.getloadavg()[0])
+        emit(
+            kind="ratio",
+            report_over_floor=round(ratio, 3),
+            cpu_report_over_floor=round(cpu_ratio, 3),
+            target=RATIO_TARGET,
+            ok=ratio <= RATIO_TARGET,
+        )
+        emit(
+            kind="target",
+            median_ms=round(medians["report"][0], 1),
+            median_cpu_ms=round(medians["report"][1], 1),
+            limit_ms=LIMIT_MS,
+            ok=medians["report"][0] < LIMIT_MS,
+            load_average=os.getloadavg()[0],
+        )
 
 
 if __name__ == "__main__":

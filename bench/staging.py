@@ -28,9 +28,9 @@ from datetime import date, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from staging.catalogue import default_catalogue  # noqa: E402
-from staging.batch import cyclic_gc_paused, stage_document  # noqa: E402
-from staging.inputs import (  # noqa: E402
+from staging.engine.batch import cyclic_gc_paused, stage_document
+from staging.engine.catalogue import default_catalogue
+from staging.engine.inputs import (
     AUGMENTATION_AGENTS,
     COMORBIDITIES,
     ELECTRODE_PLACEMENTS,
@@ -82,14 +82,20 @@ def synthetic_records(count: int, seed: int) -> list[dict]:
                 "functional_impairment": generator.choice(FUNCTIONAL_IMPAIRMENTS),
                 "comorbidities": generator.sample(COMORBIDITIES, generator.randrange(3)),
                 "psychosocial_stressors": generator.random() < 0.4,
-                "screening": {item: generator.choice(SCREENING_STATUSES) for item in SCREENING_ITEMS
-                              if generator.random() < 0.7},
+                "screening": {
+                    item: generator.choice(SCREENING_STATUSES) for item in SCREENING_ITEMS if generator.random() < 0.7
+                },
             },
             "trials": trials,
             "ect_courses": [
-                {"electrode_placement": generator.choice(ELECTRODE_PLACEMENTS), "sessions": 12,
-                 "outcome": generator.choice(("non_response", "partial_response", "response"))}
-            ] if generator.random() < 0.1 else [],
+                {
+                    "electrode_placement": generator.choice(ELECTRODE_PLACEMENTS),
+                    "sessions": 12,
+                    "outcome": generator.choice(("non_response", "partial_response", "response")),
+                }
+            ]
+            if generator.random() < 0.1
+            else [],
             "other_courses": [{"kind": generator.choice(OTHER_COURSE_KINDS)}] if generator.random() < 0.1 else [],
         }
         records.append(record)
@@ -141,11 +147,20 @@ def main() -> None:
 
     figures = [
         {"figure": "input_megabytes", "value": round(len(text) / 1e6, 1), "records": count},
-        {"figure": "json_loads_seconds", "value": round(loads_seconds, 3), "records": count,
-         "gc": "paused, as in the staging"},
+        {
+            "figure": "json_loads_seconds",
+            "value": round(loads_seconds, 3),
+            "records": count,
+            "gc": "paused, as in the staging",
+        },
         {"figure": "json_loads_default_gc_seconds", "value": round(loads_default_gc_seconds, 3), "records": count},
-        {"figure": "staging_seconds", "value": round(staging_seconds, 3), "records": count, "target": 10.0,
-         "includes": "stage_document: parse_records + stage + result_to_dict, cyclic GC paused"},
+        {
+            "figure": "staging_seconds",
+            "value": round(staging_seconds, 3),
+            "records": count,
+            "target": 10.0,
+            "includes": "stage_document: parse_records + stage + result_to_dict, cyclic GC paused",
+        },
         {"figure": "records_per_second", "value": round(count / staging_seconds), "records": count},
         {"figure": "staging_to_json_loads_ratio", "value": round(staging_seconds / loads_seconds, 2), "target": 2.0},
         # CPU time of this process: the same work, unaffected by other processes on a shared machine
@@ -153,8 +168,12 @@ def main() -> None:
         {"figure": "staging_cpu_seconds", "value": round(staging_cpu, 3), "records": count},
         {"figure": "staging_to_json_loads_cpu_ratio", "value": round(staging_cpu / loads_cpu, 2), "target": 2.0},
         {"figure": "load_average_1min", "value": os.getloadavg()[0], "cores": os.cpu_count()},
-        {"figure": "end_to_end_seconds", "value": round(end_to_end_seconds, 3), "records": count,
-         "includes": "json.loads + parse_records + stage + result_to_dict + json.dumps"},
+        {
+            "figure": "end_to_end_seconds",
+            "value": round(end_to_end_seconds, 3),
+            "records": count,
+            "includes": "json.loads + parse_records + stage + result_to_dict + json.dumps",
+        },
     ]
     for figure in figures:
         print(json.dumps(figure))

@@ -86,7 +86,11 @@ class LastAssessedFilter(admin.SimpleListFilter):
 
     title = "last assessed"
     parameter_name = "assessed"
-    AGES = {"30d": ("Within 30 days", 30), "6m": ("More than 6 months ago", 182), "12m": ("More than 12 months ago", 365)}
+    AGES = {
+        "30d": ("Within 30 days", 30),
+        "6m": ("More than 6 months ago", 182),
+        "12m": ("More than 12 months ago", 365),
+    }
 
     def lookups(self, request, model_admin):
         return [(key, label) for key, (label, _) in self.AGES.items()] + [("never", "Never staged")]
@@ -149,7 +153,7 @@ class PatientAdminForm(forms.ModelForm):
 
     class Meta:
         model = Patient
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -296,8 +300,9 @@ class PatientAdmin(ClinicScopedAdmin):
         return PatientChangeList
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return self.paginator(queryset, per_page, orphans, allow_empty_first_page,
-                              wanted_page=request.GET.get(PAGE_VAR))
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page, wanted_page=request.GET.get(PAGE_VAR)
+        )
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -373,7 +378,9 @@ class PatientAdmin(ClinicScopedAdmin):
         label = format_html(gettext("Select this object for an action - {}"), str(obj))
         return format_html(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME, obj.pk, label,
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
         )
 
     @admin.display(description="Clinic", ordering="clinic_id")
@@ -415,7 +422,10 @@ class PatientAdmin(ClinicScopedAdmin):
         patients = (
             queryset.select_related("clinic", "current_snapshot")
             .only(
-                "record_number", "name", "clinic__name", "current_snapshot__ruleset",
+                "record_number",
+                "name",
+                "clinic__name",
+                "current_snapshot__ruleset",
                 *[field for field in STAGING_FIELDS if field != "current_snapshot"],
             )
             .order_by("name", "pk")
@@ -546,4 +556,3 @@ class MembershipAdmin(SuperuserOnlyAdmin):
         super().save_model(request, obj, form, change)
         if obj.role == Membership.CLINIC_ADMIN:
             make_clinic_admin_user(obj.user)  # staff + group, or the admin would stay closed to them
-

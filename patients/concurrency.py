@@ -24,7 +24,9 @@ class SeenVersionMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen_version"] = forms.IntegerField(
-            widget=forms.HiddenInput, required=False, min_value=1,
+            widget=forms.HiddenInput,
+            required=False,
+            min_value=1,
             initial=self.instance.version if self.instance.pk else None,
         )
 
@@ -53,8 +55,12 @@ def claim_version(instance, seen_version: int | None, description: str) -> None:
         instance.version = expected + 1
         return
     if not model.objects.filter(pk=instance.pk).exists():
-        raise EditConflict(f"{description} was removed by someone else after you opened this page. "
-                           "Nothing was saved: reload the page to see the current record.")
-    raise EditConflict(f"{description} was changed by someone else after you opened this page. "
-                       "Nothing was saved, so their change is kept: reload the page to see it, "
-                       "then enter your change again.")
+        raise EditConflict(
+            f"{description} was removed by someone else after you opened this page. "
+            "Nothing was saved: reload the page to see the current record."
+        )
+    raise EditConflict(
+        f"{description} was changed by someone else after you opened this page. "
+        "Nothing was saved, so their change is kept: reload the page to see it, "
+        "then enter your change again."
+    )

@@ -75,7 +75,7 @@ class PatientListForm(forms.Form):
     def ignored_notes(self) -> list[str]:
         """What was ignored, in words, for the note above the list."""
         notes = []
-        for name, errors in self.errors.items():
+        for name, _errors in self.errors.items():
             label = self.fields[name].label or name
             notes.append(f"{label}: the value “{self.data.get(name, '')}” was not understood and is ignored.")
         return notes

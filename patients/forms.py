@@ -29,11 +29,11 @@ from patients.models import (
     ScaleScore,
     Trial,
 )
-from staging import inputs as vocabulary
-from staging.catalogue import Catalogue
-from staging.checks import configured_catalogue
-from staging.outcome import PARTIAL_RESPONSE_MIN_PCT, RESPONSE_MIN_PCT, outcome_agrees, outcome_from_improvement
-from staging.severity import SCALE_RANGES
+from staging.engine import inputs as vocabulary
+from staging.engine.catalogue import Catalogue
+from staging.engine.outcome import PARTIAL_RESPONSE_MIN_PCT, RESPONSE_MIN_PCT, outcome_agrees, outcome_from_improvement
+from staging.engine.severity import SCALE_RANGES
+from staging.site import configured_catalogue
 
 ONE_DECIMAL = Decimal("0.1")
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -203,21 +203,30 @@ class EpisodeForm(SeenVersionMixin, forms.ModelForm):
 
     class Meta:
         model = Episode
-        fields = ("onset", "severity", "functional_impairment", "comorbidities", "psychosocial_stressors",
-                  *vocabulary.SCREENING_ITEMS)
+        fields = (
+            "onset",
+            "severity",
+            "functional_impairment",
+            "comorbidities",
+            "psychosocial_stressors",
+            *vocabulary.SCREENING_ITEMS,
+        )
         widgets = {
             "onset": _DATE,
-            **{item: forms.RadioSelect for item in vocabulary.SCREENING_ITEMS},
+            **dict.fromkeys(vocabulary.SCREENING_ITEMS, forms.RadioSelect),
         }
         labels = {"onset": "Onset of the episode", "severity": "Severity (clinician-rated)"}
 
     def __init__(self, *args, severity_suggestion=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["functional_impairment"].choices = [("", "Not assessed"),
-                                                        *self.fields["functional_impairment"].choices[1:]]
+        self.fields["functional_impairment"].choices = [
+            ("", "Not assessed"),
+            *self.fields["functional_impairment"].choices[1:],
+        ]
         self.fields["functional_impairment"].label = "Functional impairment"
         self.fields["severity"].help_text = (
-            severity_suggestion.explanation if severity_suggestion
+            severity_suggestion.explanation
+            if severity_suggestion
             else "No rating-scale score yet: add one on the scores page for a suggested severity."
         )
         stressors = self.instance.psychosocial_stressors if self.instance.pk else None
@@ -241,7 +250,9 @@ class EpisodeForm(SeenVersionMixin, forms.ModelForm):
         onset = cleaned.get("onset")
         previous_end = getattr(self, "previous_episode_ended_on", None)
         if onset and previous_end and onset < previous_end:
-            self.add_error("onset", f"The new episode cannot begin before the previous one ended ({previous_end:%d %b %Y})")
+            self.add_error(
+                "onset", f"The new episode cannot begin before the previous one ended ({previous_end:%d %b %Y})"
+            )
         return cleaned
 
 
@@ -277,9 +288,7 @@ class TrialForm(SeenVersionMixin, forms.ModelForm):
 
     catalogue: Catalogue = None  # set on the subclass the formset factory builds
 
-    improvement_scale = forms.ChoiceField(
-        choices=[("", "No scale"), *SCALE_CHOICES], required=False, label="Scale"
-    )
+    improvement_scale = forms.ChoiceField(choices=[("", "No scale"), *SCALE_CHOICES], required=False, label="Scale")
     baseline_score = forms.IntegerField(required=False, label="Baseline score", min_value=0)
     end_score = forms.IntegerField(required=False, label="End score", min_value=0)
     augmentation = forms.CharField(
@@ -293,9 +302,21 @@ class TrialForm(SeenVersionMixin, forms.ModelForm):
         model = Trial
         # A tuple, not a list: BaseInlineFormSet appends the foreign key to a list in place, which
         # would leak an `episode` field into every form built from this class afterwards.
-        fields = ("drug", "drug_class", "min_adequate_dose_mg", "dose_mg_per_day", "weeks_at_dose", "started_on",
-                  "ended_on", "adherence_pct", "improvement_pct", "outcome", "improvement_scale", "baseline_score",
-                  "end_score")
+        fields = (
+            "drug",
+            "drug_class",
+            "min_adequate_dose_mg",
+            "dose_mg_per_day",
+            "weeks_at_dose",
+            "started_on",
+            "ended_on",
+            "adherence_pct",
+            "improvement_pct",
+            "outcome",
+            "improvement_scale",
+            "baseline_score",
+            "end_score",
+        )
         widgets = {
             "drug": forms.TextInput(attrs={"list": "drug-catalogue-list", "autocomplete": "off"}),
             "started_on": _DATE,
@@ -390,8 +411,11 @@ class TrialForm(SeenVersionMixin, forms.ModelForm):
         if entry is not None:
             for field in ("drug_class", "min_adequate_dose_mg"):
                 if cleaned.get(field) not in (None, ""):
-                    self.add_error(field, f"{drug} is in the catalogue ({entry.drug_class}, minimum "
-                                          f"{_percent(Decimal(str(entry.min_dose_mg)))} mg/day): leave this empty")
+                    self.add_error(
+                        field,
+                        f"{drug} is in the catalogue ({entry.drug_class}, minimum "
+                        f"{_percent(Decimal(str(entry.min_dose_mg)))} mg/day): leave this empty",
+                    )
             return
         if not cleaned.get("drug_class") and "drug_class" not in self.errors:
             self.add_error("drug_class", f"{drug} is not in the catalogue: choose its class")
@@ -412,8 +436,9 @@ class TrialForm(SeenVersionMixin, forms.ModelForm):
                 return
             weeks = weeks_between(started_on, ended_on)
             if weeks <= 0:
-                self.add_error("ended_on", "The start and end dates are less than a day apart: "
-                                           "weeks at dose must be more than 0")
+                self.add_error(
+                    "ended_on", "The start and end dates are less than a day apart: weeks at dose must be more than 0"
+                )
                 return
             cleaned["weeks_at_dose"] = weeks
         elif weeks <= 0:
@@ -444,8 +469,11 @@ class TrialForm(SeenVersionMixin, forms.ModelForm):
         computed = improvement_from_scores(baseline, end)
         typed = cleaned.get("improvement_pct")
         if typed is not None and typed != computed:
-            self.add_error("improvement_pct", f"The scores ({scale} {baseline} → {end}) give {_percent(computed)} %, "
-                                              f"not {_percent(typed)} %: enter one or the other")
+            self.add_error(
+                "improvement_pct",
+                f"The scores ({scale} {baseline} → {end}) give {_percent(computed)} %, "
+                f"not {_percent(typed)} %: enter one or the other",
+            )
             return
         cleaned["improvement_pct"] = computed
         self.improvement_from_scores = True
@@ -504,7 +532,9 @@ class TrialFormSet(EntryRowsFormSet):
             if form.instance.pk:
                 claim_version(form.instance, form.seen_version, _trial_description(form.instance))
                 form.instance.delete()
-        kept = [form for form in self.forms if form not in self.deleted_forms and (form.instance.pk or form.has_changed())]
+        kept = [
+            form for form in self.forms if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
+        ]
         for position, form in enumerate(kept):
             trial = form.instance
             changed = form.has_changed() or form.augmentations_changed or trial.position != position
@@ -522,7 +552,13 @@ class TrialFormSet(EntryRowsFormSet):
 def trial_formset_class(catalogue: Catalogue | None = None):
     form_class = type("CatalogueTrialForm", (TrialForm,), {"catalogue": catalogue or configured_catalogue()})
     return inlineformset_factory(
-        Episode, Trial, form=form_class, formset=TrialFormSet, extra=0, can_delete=True, max_num=50,
+        Episode,
+        Trial,
+        form=form_class,
+        formset=TrialFormSet,
+        extra=0,
+        can_delete=True,
+        max_num=50,
         validate_max=True,
     )
 
@@ -597,8 +633,14 @@ class ScaleScoreForm(forms.ModelForm):
 
 def _episode_rows_formset(model, form):
     return inlineformset_factory(
-        Episode, model, form=form, formset=EntryRowsFormSet, extra=0, can_delete=True,
-        max_num=100, validate_max=True,
+        Episode,
+        model,
+        form=form,
+        formset=EntryRowsFormSet,
+        extra=0,
+        can_delete=True,
+        max_num=100,
+        validate_max=True,
     )
 
 

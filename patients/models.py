@@ -8,15 +8,14 @@ would reject. Rule numbers refer to ../shared/clinical-rules.md.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from staging import inputs as vocabulary
-from staging.severity import SCALE_RANGES
+from staging.engine import inputs as vocabulary
+from staging.engine.severity import SCALE_RANGES
 
 
 def _choices(values, labels=None):
@@ -101,9 +100,7 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=["clinician", "clinic_admin"]), name="membership_role_valid"
-            )
+            models.CheckConstraint(condition=Q(role__in=["clinician", "clinic_admin"]), name="membership_role_valid")
         ]
 
     def __str__(self):
@@ -294,7 +291,8 @@ class Trial(models.Model):
                 name="trial_adherence_0_to_100",
             ),
             models.CheckConstraint(
-                condition=Q(improvement_pct__isnull=True) | Q(improvement_pct__lte=100), name="trial_improvement_max_100"
+                condition=Q(improvement_pct__isnull=True) | Q(improvement_pct__lte=100),
+                name="trial_improvement_max_100",
             ),
             models.CheckConstraint(
                 condition=Q(min_adequate_dose_mg__isnull=True) | Q(min_adequate_dose_mg__gt=0),
@@ -309,7 +307,9 @@ class Trial(models.Model):
             models.CheckConstraint(
                 condition=Q(drug_class="") | _in("drug_class", DRUG_CLASS_CHOICES), name="trial_drug_class_valid"
             ),
-            models.CheckConstraint(condition=Q(outcome="") | _in("outcome", OUTCOME_CHOICES), name="trial_outcome_valid"),
+            models.CheckConstraint(
+                condition=Q(outcome="") | _in("outcome", OUTCOME_CHOICES), name="trial_outcome_valid"
+            ),
             models.CheckConstraint(condition=~Q(drug=""), name="trial_drug_not_empty"),
             models.CheckConstraint(
                 condition=Q(started_on__isnull=True) | Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
@@ -346,7 +346,9 @@ class Augmentation(models.Model):
             models.CheckConstraint(
                 condition=Q(dose_mg_per_day__isnull=True) | Q(dose_mg_per_day__gt=0), name="augmentation_dose_positive"
             ),
-            models.CheckConstraint(condition=Q(weeks__isnull=True) | Q(weeks__gt=0), name="augmentation_weeks_positive"),
+            models.CheckConstraint(
+                condition=Q(weeks__isnull=True) | Q(weeks__gt=0), name="augmentation_weeks_positive"
+            ),
         ]
 
     def __str__(self):
@@ -365,7 +367,9 @@ class EctCourse(models.Model):
         constraints = [
             models.CheckConstraint(condition=_in("electrode_placement", PLACEMENT_CHOICES), name="ect_placement_valid"),
             models.CheckConstraint(condition=_in("outcome", OUTCOME_CHOICES), name="ect_outcome_valid"),
-            models.CheckConstraint(condition=Q(sessions__isnull=True) | Q(sessions__gt=0), name="ect_sessions_positive"),
+            models.CheckConstraint(
+                condition=Q(sessions__isnull=True) | Q(sessions__gt=0), name="ect_sessions_positive"
+            ),
         ]
 
     def __str__(self):
@@ -383,14 +387,16 @@ class OtherCourse(models.Model):
         ordering = ["started_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=_in("kind", OTHER_COURSE_CHOICES), name="other_course_kind_valid"),
-            models.CheckConstraint(condition=Q(outcome="") | _in("outcome", OUTCOME_CHOICES), name="other_course_outcome_valid"),
-            models.CheckConstraint(condition=Q(weeks__isnull=True) | Q(weeks__gt=0), name="other_course_weeks_positive"),
+            models.CheckConstraint(
+                condition=Q(outcome="") | _in("outcome", OUTCOME_CHOICES), name="other_course_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(weeks__isnull=True) | Q(weeks__gt=0), name="other_course_weeks_positive"
+            ),
         ]
 
     def __str__(self):
         return self.get_kind_display()
-
-
 
 
 class ScaleScore(models.Model):

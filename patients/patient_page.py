@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from patients.models import COMORBIDITY_CHOICES, SCREENING_LABELS, Episode, Patient, StagingSnapshot, Trial
 from patients.timeline import render_timeline_svg
-from staging import inputs as vocabulary
-from staging.checks import configured_catalogue
-from staging.outcome import derive_outcome
-from staging.severity import SeveritySuggestion, suggest_severity
+from staging.engine import inputs as vocabulary
+from staging.engine.outcome import derive_outcome
+from staging.engine.severity import SeveritySuggestion, suggest_severity
+from staging.site import configured_catalogue
 
 
 @dataclass
@@ -128,7 +128,7 @@ def _episodes_of(patient: Patient) -> list[Episode]:
 
 def _trial_rows(episode: Episode, snapshot: StagingSnapshot | None, staged: bool) -> list[TrialRow]:
     trials = list(episode.trials.all())
-    assessments = (snapshot.result.get("trials", []) if staged and snapshot else [])
+    assessments = snapshot.result.get("trials", []) if staged and snapshot else []
     if len(assessments) != len(trials):
         # rules §10: result trials are in input order; a different count means the snapshot
         # predates the last change, so no adequacy is shown rather than a wrong one.

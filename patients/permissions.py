@@ -33,9 +33,7 @@ def clinic_admin_group() -> Group:
     if len(permissions) < len(codenames):
         # Permissions are created after migrations; a fresh test database may not have them yet.
         create_permissions(global_apps.get_app_config("patients"), verbosity=0)
-        permissions = list(
-            Permission.objects.filter(content_type__app_label="patients", codename__in=codenames)
-        )
+        permissions = list(Permission.objects.filter(content_type__app_label="patients", codename__in=codenames))
     permissions += _staging_permissions()
     group, _ = Group.objects.get_or_create(name=CLINIC_ADMINS_GROUP)
     group.permissions.set(permissions)
@@ -65,4 +63,3 @@ def make_clinic_admin_user(user) -> None:
 def create_group_after_migrate(sender, **kwargs) -> None:
     """post_migrate receiver: every deployment has the group once migrations have run."""
     clinic_admin_group()
-

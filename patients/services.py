@@ -16,10 +16,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from patients.models import Episode, Patient, StagingSnapshot, Trial
-from staging import inputs as engine_inputs
-from staging.checks import configured_catalogue
+from staging.engine import inputs as engine_inputs
 from staging.engine import stage
-from staging.interchange import record_to_dict, result_to_dict
+from staging.engine.interchange import record_to_dict, result_to_dict
+from staging.site import configured_catalogue
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -137,8 +137,9 @@ def _json_ready(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def _new_snapshot_if_changed(patient: Patient, episode: Episode | None, assessed_on: date, computed_at,
-                             catalogue) -> StagingSnapshot | None:
+def _new_snapshot_if_changed(
+    patient: Patient, episode: Episode | None, assessed_on: date, computed_at, catalogue
+) -> StagingSnapshot | None:
     """An unsaved snapshot of the episode's staging, or None when there is nothing new to store."""
     if episode is None:
         return None
@@ -181,8 +182,9 @@ def patients_for_staging(queryset):
     )
 
 
-def restage_many(patient_ids, *, assessed_on: date | None = None, computed_at=None, batch_size: int = 500,
-                 on_batch=None) -> tuple[int, int]:
+def restage_many(
+    patient_ids, *, assessed_on: date | None = None, computed_at=None, batch_size: int = 500, on_batch=None
+) -> tuple[int, int]:
     """`restage` for many patients at once: (patients staged, results changed).
 
     Each batch is one transaction that locks its patients' rows, reads them with a fixed number
@@ -195,7 +197,7 @@ def restage_many(patient_ids, *, assessed_on: date | None = None, computed_at=No
     patient_ids = list(patient_ids)
     staged = changed = 0
     for start in range(0, len(patient_ids), batch_size):
-        batch_ids = patient_ids[start:start + batch_size]
+        batch_ids = patient_ids[start : start + batch_size]
         with transaction.atomic():
             locked = Patient.objects.select_for_update(of=("self",)).filter(pk__in=batch_ids).order_by("pk")
             patients = list(patients_for_staging(locked))

@@ -22,9 +22,9 @@ from html import escape
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from staging.outcome import OUTCOME_WORDS, UNKNOWN, derive_outcome
-from staging.severity import SCALE_RANGES
-from staging.text import number
+from staging.engine.outcome import OUTCOME_WORDS, UNKNOWN, derive_outcome
+from staging.engine.severity import SCALE_RANGES
+from staging.engine.text import number
 
 FONT = 'font-family="DejaVu Sans, Arial, Helvetica, sans-serif"'
 PRINT_FONT = 'font-family="Report Sans, DejaVu Sans, sans-serif"'  # static/report/report.css @font-face
@@ -181,8 +181,9 @@ def _draw_axis(canvas: _Canvas, top: float, bottom: float, onset: date, ended_on
         f'<line x1="{canvas.left}" y1="{bottom}" x2="{canvas.right}" y2="{bottom}" stroke="#404040" stroke-width="1"/>'
     )
     if not canvas.compact:  # the tick labels are dates already
-        canvas.text((canvas.left + canvas.right) / 2, bottom + 30, "Time (months)", size=10, anchor="middle",
-                    fill="#404040")
+        canvas.text(
+            (canvas.left + canvas.right) / 2, bottom + 30, "Time (months)", size=10, anchor="middle", fill="#404040"
+        )
     for day, words in ((onset, "Episode onset"), (ended_on, "Episode ended")):
         if day is None:
             continue
@@ -229,8 +230,15 @@ def _draw_scores(canvas: _Canvas, scores, top: float) -> list[str]:
         last_x, last_y = coordinates[-1]
         # near the right edge the label goes to the left of the last point, so it is never cut off
         near_edge = last_x > canvas.right - 70
-        canvas.text(last_x - 6 if near_edge else last_x + 6, last_y - 6, f"{scale} {points[-1].score}", size=10,
-                    fill=colour, weight="bold", anchor="end" if near_edge else "start")
+        canvas.text(
+            last_x - 6 if near_edge else last_x + 6,
+            last_y - 6,
+            f"{scale} {points[-1].score}",
+            size=10,
+            fill=colour,
+            weight="bold",
+            anchor="end" if near_edge else "start",
+        )
         canvas.add("</g>")
     return list(by_scale)
 
@@ -265,8 +273,10 @@ def _draw_row(canvas: _Canvas, row: _Row, y: float) -> None:
 
 def _draw_undated(canvas: _Canvas, rows: list[_Row], top: float) -> None:
     canvas.text(12, top, "Undated", size=11, weight="bold")
-    note = "No start date: not on the time axis." if canvas.compact else (
-        "No start date recorded: listed here, not placed on the time axis."
+    note = (
+        "No start date: not on the time axis."
+        if canvas.compact
+        else ("No start date recorded: listed here, not placed on the time axis.")
     )
     canvas.text(canvas.left, top, note, size=10, fill="#404040")
     for index, row in enumerate(rows, start=1):
@@ -352,8 +362,6 @@ def render_timeline_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(description)}">'
         f"<title>{escape(description)}</title>"
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#FFFFFF"/>'
-        + "".join(canvas.parts)
-        + "</svg>"
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#FFFFFF"/>' + "".join(canvas.parts) + "</svg>"
     )
     return mark_safe(svg)  # every piece of text above went through escape()

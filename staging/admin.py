@@ -9,16 +9,34 @@ from trd_clinic.admin_readonly import ReadOnlyAdminMixin
 
 @admin.register(GeneratedReport)
 class GeneratedReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("generated_at", "patient_id_link", "snapshot_id", "generated_by", "channel", "paper_size",
-                    "page_count", "short_sha256")
+    list_display = (
+        "generated_at",
+        "patient_id_link",
+        "snapshot_id",
+        "generated_by",
+        "channel",
+        "paper_size",
+        "page_count",
+        "short_sha256",
+    )
     list_filter = ("channel", "paper_size", "generated_at")
     # Matching a referral to what was sent: search by the hash printed from the file, or by id.
     search_fields = ("=sha256", "=patient__id")
     date_hierarchy = "generated_at"
     ordering = ("-generated_at", "-pk")
     list_select_related = ("patient",)
-    fields = ("generated_at", "patient", "snapshot", "generated_by", "generated_by_user", "channel", "paper_size",
-              "page_count", "byte_size", "sha256")
+    fields = (
+        "generated_at",
+        "patient",
+        "snapshot",
+        "generated_by",
+        "generated_by_user",
+        "channel",
+        "paper_size",
+        "page_count",
+        "byte_size",
+        "sha256",
+    )
     readonly_fields = fields
 
     @admin.display(description="Patient id", ordering="patient_id")

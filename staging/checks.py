@@ -1,31 +1,11 @@
-"""Django system check: the antidepressant catalogue must be valid before the app starts (rules §2).
-
-`configured_catalogue()` is the catalogue the site runs with: `settings.TRD_CATALOGUE_PATH`
-when defined, else the shipped file.
-"""
+"""Django system check: the antidepressant catalogue must be valid before the app starts (rules §2)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.checks import Error, register
 
-from staging.catalogue import SHIPPED_CATALOGUE_PATH, Catalogue, CatalogueError, default_catalogue, load_catalogue
-
-_loaded: dict[str, Catalogue] = {}
-
-
-def catalogue_path() -> str:
-    return str(getattr(settings, "TRD_CATALOGUE_PATH", None) or SHIPPED_CATALOGUE_PATH)
-
-
-def configured_catalogue() -> Catalogue:
-    """The site's catalogue, loaded once per path. Raises CatalogueError when malformed."""
-    path = catalogue_path()
-    if path == str(SHIPPED_CATALOGUE_PATH):
-        return default_catalogue()
-    if path not in _loaded:
-        _loaded[path] = load_catalogue(path)
-    return _loaded[path]
+from staging.engine.catalogue import CatalogueError, load_catalogue
+from staging.site import catalogue_path
 
 
 @register()
@@ -41,8 +21,8 @@ def check_catalogue(app_configs=None, **kwargs):
                 if line
                 else f"Antidepressant catalogue {error.path}: {message}",
                 hint="Fix the row (columns drug,class,min_dose_mg,min_dose_65_mg,source; see "
-                "staging/data/README.md) or point TRD_CATALOGUE_PATH at a valid file.",
-                obj="staging.catalogue",
+                "staging/engine/data/README.md) or point TRD_CATALOGUE_PATH at a valid file.",
+                obj="staging.engine.catalogue",
                 id="staging.E001",
             )
             for line, message in error.errors

@@ -28,8 +28,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
-from staging.inputs import SCREENING_ITEMS
-from staging.text import ROMAN
+from staging.engine.inputs import SCREENING_ITEMS
+from staging.engine.text import ROMAN
 
 PAPER_SIZES = ("A4", "Letter")
 REPORT_STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "report"
@@ -94,9 +94,7 @@ def stylesheet(paper_size: str) -> CSS:
     with _stylesheets_lock:
         if paper_size not in _stylesheets:
             text = STYLESHEET_PATH.read_text(encoding="utf-8") + f"\n@page {{ size: {paper_size}; }}\n"
-            _stylesheets[paper_size] = CSS(
-                string=text, base_url=BASE_URL, url_fetcher=FETCHER, font_config=FONT_CONFIG
-            )
+            _stylesheets[paper_size] = CSS(string=text, base_url=BASE_URL, url_fetcher=FETCHER, font_config=FONT_CONFIG)
         return _stylesheets[paper_size]
 
 
@@ -237,7 +235,9 @@ def _trial_rows(trials, result_trials: list[dict]) -> list[dict]:
                 "min_dose": amount(minimum) if minimum is not None else "",
                 "weeks": amount(trial.weeks_at_dose),
                 "started_on": day(trial.started_on) if trial.started_on else "",
-                "adherence": f"{amount(trial.adherence_pct)} %" if trial.adherence_pct is not None else "not documented",
+                "adherence": f"{amount(trial.adherence_pct)} %"
+                if trial.adherence_pct is not None
+                else "not documented",
                 "improvement": f"{amount(trial.improvement_pct)} %" if trial.improvement_pct is not None else "—",
                 "outcome": words(judged.get("outcome") or trial.outcome or "unknown", OUTCOMES),
                 "adequate": judged.get("adequate"),

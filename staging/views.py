@@ -69,8 +69,14 @@ def report_html(patient, snapshot, episode, *, clinician_name: str, generated_on
     return render_to_string("staging/report.html", context)
 
 
-def produce_report(patient, *, user=None, generated_by: str | None = None, channel: str = GeneratedReport.WEB,
-                   paper_size: str | None = None) -> ProducedReport:
+def produce_report(
+    patient,
+    *,
+    user=None,
+    generated_by: str | None = None,
+    channel: str = GeneratedReport.WEB,
+    paper_size: str | None = None,
+) -> ProducedReport:
     """Render the patient's current staging to PDF and record who produced which bytes."""
     paper_size = paper_size or settings.TRD_PAPER_SIZE
     snapshot, episode = load_staged_episode(patient)
@@ -117,12 +123,15 @@ def staging_json(request, pk):
         return JsonResponse(
             {"error": "This patient has no current staging: record the current episode first."}, status=409
         )
-    response = JsonResponse({
-        "patient": patient.pk,
-        "computed_at": snapshot.computed_at.isoformat(),
-        "assessed_on": snapshot.assessed_on.isoformat(),
-        "input": snapshot.input,
-        "result": snapshot.result,
-    }, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        {
+            "patient": patient.pk,
+            "computed_at": snapshot.computed_at.isoformat(),
+            "assessed_on": snapshot.assessed_on.isoformat(),
+            "input": snapshot.input,
+            "result": snapshot.result,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
     response["Cache-Control"] = "no-store"
     return response

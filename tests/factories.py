@@ -27,8 +27,14 @@ def _password_hash() -> str:
     return make_password(PASSWORD)
 
 
-def make_user(clinic: Clinic | None = None, role: str = Membership.CLINICIAN, *, username: str | None = None,
-              is_staff: bool | None = None, is_superuser: bool = False):
+def make_user(
+    clinic: Clinic | None = None,
+    role: str = Membership.CLINICIAN,
+    *,
+    username: str | None = None,
+    is_staff: bool | None = None,
+    is_superuser: bool = False,
+):
     username = username or f"user{next(_counter)}"
     user = get_user_model().objects.create_user(
         username=username,
@@ -50,8 +56,14 @@ def make_user(clinic: Clinic | None = None, role: str = Membership.CLINICIAN, *,
     return user
 
 
-def make_patient(clinic: Clinic, *, name: str | None = None, record_number: str | None = None,
-                 date_of_birth: date = date(1970, 5, 17), sex: str = "female") -> Patient:
+def make_patient(
+    clinic: Clinic,
+    *,
+    name: str | None = None,
+    record_number: str | None = None,
+    date_of_birth: date = date(1970, 5, 17),
+    sex: str = "female",
+) -> Patient:
     number = next(_counter)
     return Patient.objects.create(
         clinic=clinic,
@@ -66,20 +78,42 @@ def make_patients(clinic: Clinic, count: int, *, name_prefix: str = "Patient", *
     """Many patients in one insert, named "<prefix> 0000"...; columns set stored staging directly
     (for paging and counting tests, which need hundreds of rows but no histories)."""
     return Patient.objects.bulk_create(
-        Patient(clinic=clinic, record_number=f"MRN-{next(_counter):05d}", name=f"{name_prefix} {index:04d}",
-                date_of_birth=date(1970, 5, 17), sex="female", **columns)
+        Patient(
+            clinic=clinic,
+            record_number=f"MRN-{next(_counter):05d}",
+            name=f"{name_prefix} {index:04d}",
+            date_of_birth=date(1970, 5, 17),
+            sex="female",
+            **columns,
+        )
         for index in range(count)
     )
 
 
-def make_episode(patient: Patient, *, onset: date = date(2025, 3, 1), severity: str = "moderate",
-                 ended_on: date | None = None, **fields) -> Episode:
+def make_episode(
+    patient: Patient,
+    *,
+    onset: date = date(2025, 3, 1),
+    severity: str = "moderate",
+    ended_on: date | None = None,
+    **fields,
+) -> Episode:
     return Episode.objects.create(patient=patient, onset=onset, severity=severity, ended_on=ended_on, **fields)
 
 
-def make_trial(episode: Episode, drug: str = "sertraline", dose: str | int = 100, weeks: str | int = 8, *,
-               adherence=None, improvement=10, outcome: str = "", position: int | None = None,
-               augmentation: list[tuple[str, str | int | None]] = (), **fields) -> Trial:
+def make_trial(
+    episode: Episode,
+    drug: str = "sertraline",
+    dose: str | int = 100,
+    weeks: str | int = 8,
+    *,
+    adherence=None,
+    improvement=10,
+    outcome: str = "",
+    position: int | None = None,
+    augmentation: list[tuple[str, str | int | None]] = (),
+    **fields,
+) -> Trial:
     if position is None:
         position = episode.trials.count()
     trial = Trial.objects.create(

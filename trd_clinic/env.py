@@ -23,9 +23,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(
-        f"{name}={raw!r} is not a boolean: use one of 1, 0, true, false, yes, no, on, off."
-    )
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use one of 1, 0, true, false, yes, no, on, off.")
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -35,8 +33,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     items = [item.strip() for item in raw.split(",")]
     if any(not item for item in items):
         raise ImproperlyConfigured(
-            f"{name}={raw!r} has an empty entry: give a comma-separated list such as "
-            "'clinic.example.org,localhost'."
+            f"{name}={raw!r} has an empty entry: give a comma-separated list such as 'clinic.example.org,localhost'."
         )
     return items
 

@@ -5,7 +5,7 @@ DJANGO_SECRET_KEY     required when DJANGO_DEBUG=0
 DJANGO_ALLOWED_HOSTS  comma-separated host names; required when DJANGO_DEBUG=0
 DATABASE_URL          postgres://user@host:5432/db; SQLite file db.sqlite3 when unset
 TRD_PAPER_SIZE        A4 (default) or Letter, for PDF staging reports
-TRD_CATALOGUE_PATH    a site's own drug catalogue CSV (default: staging/data/catalogue.csv)
+TRD_CATALOGUE_PATH    a site's own drug catalogue CSV (default: staging/engine/data/catalogue.csv)
 """
 
 from datetime import timedelta
@@ -32,9 +32,7 @@ elif len(SECRET_KEY) < 32:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured(
-        "DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG=0 (e.g. clinic.example.org)."
-    )
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG=0 (e.g. clinic.example.org).")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -140,7 +138,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 TRD_PAPER_SIZE = env_choice("TRD_PAPER_SIZE", ("A4", "Letter"), "A4")
-# rules §2: a site may edit the catalogue; the ruleset id then changes (staging.catalogue).
+# rules §2: a site may edit the catalogue; the ruleset id then changes (staging.engine.catalogue).
 TRD_CATALOGUE_PATH = env_str("TRD_CATALOGUE_PATH")
 if TRD_CATALOGUE_PATH is not None and not Path(TRD_CATALOGUE_PATH).is_file():
     raise ImproperlyConfigured(f"TRD_CATALOGUE_PATH={TRD_CATALOGUE_PATH!r} is not a readable file.")

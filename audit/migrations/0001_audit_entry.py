@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,28 +14,68 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('username', models.CharField(blank=True, help_text='As it was when the entry was written.', max_length=150)),
-                ('action', models.CharField(choices=[('view', 'View'), ('create', 'Create'), ('update', 'Update'), ('delete', 'Delete'), ('export_pdf', 'Export PDF'), ('login', 'Log-in'), ('failed_login', 'Failed log-in')], max_length=20)),
-                ('patient_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('clinic_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('object_type', models.CharField(blank=True, help_text='app_label.model of the object acted on.', max_length=60)),
-                ('object_id', models.CharField(blank=True, max_length=40)),
-                ('changes', models.JSONField(blank=True, default=dict, help_text='{field: [old, new]}')),
-                ('client_address', models.CharField(blank=True, max_length=45)),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('entry_hash', models.CharField(max_length=64, unique=True)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                (
+                    "username",
+                    models.CharField(blank=True, help_text="As it was when the entry was written.", max_length=150),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "View"),
+                            ("create", "Create"),
+                            ("update", "Update"),
+                            ("delete", "Delete"),
+                            ("export_pdf", "Export PDF"),
+                            ("login", "Log-in"),
+                            ("failed_login", "Failed log-in"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("patient_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("clinic_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                (
+                    "object_type",
+                    models.CharField(blank=True, help_text="app_label.model of the object acted on.", max_length=60),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=40)),
+                ("changes", models.JSONField(blank=True, default=dict, help_text="{field: [old, new]}")),
+                ("client_address", models.CharField(blank=True, max_length=45)),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("entry_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['pk'],
-                'indexes': [models.Index(fields=['patient_id', 'occurred_at'], name='audit_patient_time')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('action__in', ['view', 'create', 'update', 'delete', 'export_pdf', 'login', 'failed_login'])), name='audit_action_valid')],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit entries",
+                "ordering": ["pk"],
+                "indexes": [models.Index(fields=["patient_id", "occurred_at"], name="audit_patient_time")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "action__in",
+                                ["view", "create", "update", "delete", "export_pdf", "login", "failed_login"],
+                            )
+                        ),
+                        name="audit_action_valid",
+                    )
+                ],
             },
         ),
     ]

@@ -10,7 +10,7 @@ from django.db import migrations
 TABLE = "audit_auditentry"
 
 POSTGRESQL_CREATE = [
-    f"""
+    """
     CREATE OR REPLACE FUNCTION audit_entry_refuse_change() RETURNS trigger AS $$
     BEGIN
         RAISE EXCEPTION 'audit entries are append-only: % refused', TG_OP

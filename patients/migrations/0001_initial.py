@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,336 +14,842 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Clinic',
+            name="Clinic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(help_text='Short name used on the command line.', max_length=60, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "slug",
+                    models.SlugField(help_text="Short name used on the command line.", max_length=60, unique=True),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Patient',
+            name="Patient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_number', models.CharField(help_text="The clinic's own record number.", max_length=40)),
-                ('name', models.CharField(max_length=200)),
-                ('date_of_birth', models.DateField()),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Not recorded')], default='unknown', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('thase_rush_stage', models.PositiveSmallIntegerField(blank=True, choices=[(0, '0'), (1, 'I'), (2, 'II'), (3, 'III'), (4, 'IV'), (5, 'V')], null=True)),
-                ('msm_total', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('msm_category', models.CharField(blank=True, choices=[('mild', 'Mild'), ('moderate', 'Moderate'), ('severe', 'Severe')], max_length=10)),
-                ('mgh_score', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
-                ('label', models.CharField(blank=True, choices=[('remission', 'Remission'), ('responding', 'Responding'), ('trd', 'TRD'), ('prd', 'PRD'), ('single_failure', 'Single failure'), ('not_staged', 'Not staged')], max_length=20)),
-                ('regulatory_trd', models.BooleanField(blank=True, null=True)),
-                ('dtd_met', models.BooleanField(blank=True, null=True)),
-                ('staged_at', models.DateTimeField(blank=True, null=True)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='patients', to='patients.clinic')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("record_number", models.CharField(help_text="The clinic's own record number.", max_length=40)),
+                ("name", models.CharField(max_length=200)),
+                ("date_of_birth", models.DateField()),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Not recorded"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "thase_rush_stage",
+                    models.PositiveSmallIntegerField(
+                        blank=True, choices=[(0, "0"), (1, "I"), (2, "II"), (3, "III"), (4, "IV"), (5, "V")], null=True
+                    ),
+                ),
+                ("msm_total", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "msm_category",
+                    models.CharField(
+                        blank=True,
+                        choices=[("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe")],
+                        max_length=10,
+                    ),
+                ),
+                ("mgh_score", models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
+                (
+                    "label",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("remission", "Remission"),
+                            ("responding", "Responding"),
+                            ("trd", "TRD"),
+                            ("prd", "PRD"),
+                            ("single_failure", "Single failure"),
+                            ("not_staged", "Not staged"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("regulatory_trd", models.BooleanField(blank=True, null=True)),
+                ("dtd_met", models.BooleanField(blank=True, null=True)),
+                ("staged_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="patients", to="patients.clinic"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Episode',
+            name="Episode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('onset', models.DateField(help_text='Date the episode began.')),
-                ('ended_on', models.DateField(blank=True, help_text='Leave empty for the current episode.', null=True)),
-                ('severity', models.CharField(choices=[('subsyndromal', 'Subsyndromal'), ('mild', 'Mild'), ('moderate', 'Moderate'), ('severe', 'Severe'), ('severe_psychotic', 'Severe with psychotic features')], help_text='Clinician-rated (rules §1.1).', max_length=20)),
-                ('functional_impairment', models.CharField(blank=True, choices=[('none', 'None'), ('mild', 'Mild'), ('moderate', 'Moderate'), ('severe', 'Severe')], max_length=10)),
-                ('comorbidities', models.JSONField(blank=True, default=list)),
-                ('psychosocial_stressors', models.BooleanField(blank=True, null=True)),
-                ('bipolar_spectrum', models.CharField(choices=[('not_screened', 'Not screened'), ('screened_negative', 'Screened negative'), ('positive', 'Positive')], default='not_screened', max_length=20)),
-                ('thyroid_function', models.CharField(choices=[('not_screened', 'Not screened'), ('screened_negative', 'Screened negative'), ('positive', 'Positive')], default='not_screened', max_length=20)),
-                ('vitamin_b12', models.CharField(choices=[('not_screened', 'Not screened'), ('screened_negative', 'Screened negative'), ('positive', 'Positive')], default='not_screened', max_length=20)),
-                ('vitamin_d', models.CharField(choices=[('not_screened', 'Not screened'), ('screened_negative', 'Screened negative'), ('positive', 'Positive')], default='not_screened', max_length=20)),
-                ('sleep_apnoea', models.CharField(choices=[('not_screened', 'Not screened'), ('screened_negative', 'Screened negative'), ('positive', 'Positive')], default='not_screened', max_length=20)),
-                ('substance_use', models.CharField(choices=[('not_screened', 'Not screened'), ('screened_negative', 'Screened negative'), ('positive', 'Positive')], default='not_screened', max_length=20)),
-                ('adhd', models.CharField(choices=[('not_screened', 'Not screened'), ('screened_negative', 'Screened negative'), ('positive', 'Positive')], default='not_screened', max_length=20)),
-                ('ptsd', models.CharField(choices=[('not_screened', 'Not screened'), ('screened_negative', 'Screened negative'), ('positive', 'Positive')], default='not_screened', max_length=20)),
-                ('drug_interactions', models.CharField(choices=[('not_screened', 'Not screened'), ('screened_negative', 'Screened negative'), ('positive', 'Positive')], default='not_screened', max_length=20)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='episodes', to='patients.patient')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("onset", models.DateField(help_text="Date the episode began.")),
+                ("ended_on", models.DateField(blank=True, help_text="Leave empty for the current episode.", null=True)),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("subsyndromal", "Subsyndromal"),
+                            ("mild", "Mild"),
+                            ("moderate", "Moderate"),
+                            ("severe", "Severe"),
+                            ("severe_psychotic", "Severe with psychotic features"),
+                        ],
+                        help_text="Clinician-rated (rules §1.1).",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "functional_impairment",
+                    models.CharField(
+                        blank=True,
+                        choices=[("none", "None"), ("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe")],
+                        max_length=10,
+                    ),
+                ),
+                ("comorbidities", models.JSONField(blank=True, default=list)),
+                ("psychosocial_stressors", models.BooleanField(blank=True, null=True)),
+                (
+                    "bipolar_spectrum",
+                    models.CharField(
+                        choices=[
+                            ("not_screened", "Not screened"),
+                            ("screened_negative", "Screened negative"),
+                            ("positive", "Positive"),
+                        ],
+                        default="not_screened",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "thyroid_function",
+                    models.CharField(
+                        choices=[
+                            ("not_screened", "Not screened"),
+                            ("screened_negative", "Screened negative"),
+                            ("positive", "Positive"),
+                        ],
+                        default="not_screened",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "vitamin_b12",
+                    models.CharField(
+                        choices=[
+                            ("not_screened", "Not screened"),
+                            ("screened_negative", "Screened negative"),
+                            ("positive", "Positive"),
+                        ],
+                        default="not_screened",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "vitamin_d",
+                    models.CharField(
+                        choices=[
+                            ("not_screened", "Not screened"),
+                            ("screened_negative", "Screened negative"),
+                            ("positive", "Positive"),
+                        ],
+                        default="not_screened",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "sleep_apnoea",
+                    models.CharField(
+                        choices=[
+                            ("not_screened", "Not screened"),
+                            ("screened_negative", "Screened negative"),
+                            ("positive", "Positive"),
+                        ],
+                        default="not_screened",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "substance_use",
+                    models.CharField(
+                        choices=[
+                            ("not_screened", "Not screened"),
+                            ("screened_negative", "Screened negative"),
+                            ("positive", "Positive"),
+                        ],
+                        default="not_screened",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "adhd",
+                    models.CharField(
+                        choices=[
+                            ("not_screened", "Not screened"),
+                            ("screened_negative", "Screened negative"),
+                            ("positive", "Positive"),
+                        ],
+                        default="not_screened",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "ptsd",
+                    models.CharField(
+                        choices=[
+                            ("not_screened", "Not screened"),
+                            ("screened_negative", "Screened negative"),
+                            ("positive", "Positive"),
+                        ],
+                        default="not_screened",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "drug_interactions",
+                    models.CharField(
+                        choices=[
+                            ("not_screened", "Not screened"),
+                            ("screened_negative", "Screened negative"),
+                            ("positive", "Positive"),
+                        ],
+                        default="not_screened",
+                        max_length=20,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="episodes", to="patients.patient"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-onset', '-pk'],
+                "ordering": ["-onset", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ScaleScore',
+            name="ScaleScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scale', models.CharField(choices=[('MADRS', 'MADRS'), ('HAM-D17', 'HAM-D17'), ('PHQ-9', 'PHQ-9'), ('QIDS-SR16', 'QIDS-SR16')], max_length=10)),
-                ('score', models.PositiveSmallIntegerField()),
-                ('rated_on', models.DateField()),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scale_scores', to='patients.episode')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "scale",
+                    models.CharField(
+                        choices=[
+                            ("MADRS", "MADRS"),
+                            ("HAM-D17", "HAM-D17"),
+                            ("PHQ-9", "PHQ-9"),
+                            ("QIDS-SR16", "QIDS-SR16"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField()),
+                ("rated_on", models.DateField()),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="scale_scores", to="patients.episode"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rated_on', 'pk'],
+                "ordering": ["rated_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='StagingSnapshot',
+            name="StagingSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('computed_at', models.DateTimeField()),
-                ('assessed_on', models.DateField()),
-                ('ruleset', models.CharField(max_length=60)),
-                ('input', models.JSONField(help_text='The rules §10 record the engine was given.')),
-                ('result', models.JSONField(help_text='The rules §10 result.')),
-                ('episode', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='patients.episode')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='patients.patient')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("computed_at", models.DateTimeField()),
+                ("assessed_on", models.DateField()),
+                ("ruleset", models.CharField(max_length=60)),
+                ("input", models.JSONField(help_text="The rules §10 record the engine was given.")),
+                ("result", models.JSONField(help_text="The rules §10 result.")),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="patients.episode"
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="snapshots", to="patients.patient"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-computed_at', '-pk'],
+                "ordering": ["-computed_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='patient',
-            name='current_snapshot',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='patients.stagingsnapshot'),
+            model_name="patient",
+            name="current_snapshot",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="patients.stagingsnapshot",
+            ),
         ),
         migrations.CreateModel(
-            name='Trial',
+            name="Trial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Input order (rules §3.3, §5).')),
-                ('drug', models.CharField(help_text='Generic name, lower case.', max_length=80)),
-                ('drug_class', models.CharField(blank=True, choices=[('SSRI', 'SSRI'), ('SNRI', 'SNRI'), ('TCA', 'TCA'), ('MAOI', 'MAOI'), ('RIMA', 'RIMA'), ('NDRI', 'NDRI'), ('NaSSA', 'NaSSA'), ('SARI', 'SARI'), ('multimodal', 'multimodal'), ('melatonergic', 'melatonergic'), ('NRI', 'NRI')], max_length=20)),
-                ('min_adequate_dose_mg', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('dose_mg_per_day', models.DecimalField(decimal_places=2, max_digits=8)),
-                ('weeks_at_dose', models.DecimalField(decimal_places=1, max_digits=5)),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('adherence_pct', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
-                ('improvement_pct', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('remission', 'Remission'), ('response', 'Response'), ('partial_response', 'Partial response'), ('non_response', 'Non response'), ('intolerance', 'Intolerance')], max_length=20)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trials', to='patients.episode')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0, help_text="Input order (rules §3.3, §5).")),
+                ("drug", models.CharField(help_text="Generic name, lower case.", max_length=80)),
+                (
+                    "drug_class",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("SSRI", "SSRI"),
+                            ("SNRI", "SNRI"),
+                            ("TCA", "TCA"),
+                            ("MAOI", "MAOI"),
+                            ("RIMA", "RIMA"),
+                            ("NDRI", "NDRI"),
+                            ("NaSSA", "NaSSA"),
+                            ("SARI", "SARI"),
+                            ("multimodal", "multimodal"),
+                            ("melatonergic", "melatonergic"),
+                            ("NRI", "NRI"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("min_adequate_dose_mg", models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
+                ("dose_mg_per_day", models.DecimalField(decimal_places=2, max_digits=8)),
+                ("weeks_at_dose", models.DecimalField(decimal_places=1, max_digits=5)),
+                ("started_on", models.DateField(blank=True, null=True)),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("adherence_pct", models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
+                ("improvement_pct", models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("remission", "Remission"),
+                            ("response", "Response"),
+                            ("partial_response", "Partial response"),
+                            ("non_response", "Non response"),
+                            ("intolerance", "Intolerance"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="trials", to="patients.episode"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Augmentation',
+            name="Augmentation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agent', models.CharField(max_length=80)),
-                ('dose_mg_per_day', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('weeks', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('trial', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='augmentations', to='patients.trial')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("agent", models.CharField(max_length=80)),
+                ("dose_mg_per_day", models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
+                ("weeks", models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
+                (
+                    "trial",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="augmentations", to="patients.trial"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='EctCourse',
+            name="EctCourse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('electrode_placement', models.CharField(choices=[('bilateral', 'Bilateral'), ('right_unilateral', 'Right unilateral'), ('bifrontal', 'Bifrontal')], max_length=20)),
-                ('sessions', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('outcome', models.CharField(choices=[('remission', 'Remission'), ('response', 'Response'), ('partial_response', 'Partial response'), ('non_response', 'Non response'), ('intolerance', 'Intolerance')], max_length=20)),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ect_courses', to='patients.episode')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "electrode_placement",
+                    models.CharField(
+                        choices=[
+                            ("bilateral", "Bilateral"),
+                            ("right_unilateral", "Right unilateral"),
+                            ("bifrontal", "Bifrontal"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("sessions", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("remission", "Remission"),
+                            ("response", "Response"),
+                            ("partial_response", "Partial response"),
+                            ("non_response", "Non response"),
+                            ("intolerance", "Intolerance"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True)),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ect_courses", to="patients.episode"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_on', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('electrode_placement__in', ['bilateral', 'right_unilateral', 'bifrontal'])), name='ect_placement_valid'), models.CheckConstraint(condition=models.Q(('outcome__in', ['remission', 'response', 'partial_response', 'non_response', 'intolerance'])), name='ect_outcome_valid'), models.CheckConstraint(condition=models.Q(('sessions__isnull', True), ('sessions__gt', 0), _connector='OR'), name='ect_sessions_positive')],
+                "ordering": ["started_on", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("electrode_placement__in", ["bilateral", "right_unilateral", "bifrontal"])),
+                        name="ect_placement_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "outcome__in",
+                                ["remission", "response", "partial_response", "non_response", "intolerance"],
+                            )
+                        ),
+                        name="ect_outcome_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("sessions__isnull", True), ("sessions__gt", 0), _connector="OR"),
+                        name="ect_sessions_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('clinician', 'Clinician'), ('clinic_admin', 'Clinic admin')], default='clinician', max_length=20)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='patients.clinic')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("clinician", "Clinician"), ("clinic_admin", "Clinic admin")],
+                        default="clinician",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="patients.clinic"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('role__in', ['clinician', 'clinic_admin'])), name='membership_role_valid')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("role__in", ["clinician", "clinic_admin"])), name="membership_role_valid"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OtherCourse',
+            name="OtherCourse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rtms', 'rTMS'), ('esketamine', 'Esketamine'), ('ketamine', 'Ketamine'), ('psychotherapy', 'Psychotherapy'), ('vns', 'VNS')], max_length=20)),
-                ('weeks', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('remission', 'Remission'), ('response', 'Response'), ('partial_response', 'Partial response'), ('non_response', 'Non response'), ('intolerance', 'Intolerance')], max_length=20)),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='other_courses', to='patients.episode')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rtms", "rTMS"),
+                            ("esketamine", "Esketamine"),
+                            ("ketamine", "Ketamine"),
+                            ("psychotherapy", "Psychotherapy"),
+                            ("vns", "VNS"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("weeks", models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("remission", "Remission"),
+                            ("response", "Response"),
+                            ("partial_response", "Partial response"),
+                            ("non_response", "Non response"),
+                            ("intolerance", "Intolerance"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True)),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="other_courses", to="patients.episode"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_on', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['rtms', 'esketamine', 'ketamine', 'psychotherapy', 'vns'])), name='other_course_kind_valid'), models.CheckConstraint(condition=models.Q(('outcome', ''), ('outcome__in', ['remission', 'response', 'partial_response', 'non_response', 'intolerance']), _connector='OR'), name='other_course_outcome_valid'), models.CheckConstraint(condition=models.Q(('weeks__isnull', True), ('weeks__gt', 0), _connector='OR'), name='other_course_weeks_positive')],
+                "ordering": ["started_on", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["rtms", "esketamine", "ketamine", "psychotherapy", "vns"])),
+                        name="other_course_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("outcome", ""),
+                            (
+                                "outcome__in",
+                                ["remission", "response", "partial_response", "non_response", "intolerance"],
+                            ),
+                            _connector="OR",
+                        ),
+                        name="other_course_outcome_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weeks__isnull", True), ("weeks__gt", 0), _connector="OR"),
+                        name="other_course_weeks_positive",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('patient',), name='episode_one_current_per_patient'),
+            model_name="episode",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True)),
+                fields=("patient",),
+                name="episode_one_current_per_patient",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('onset')), _connector='OR'), name='episode_ends_after_onset'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ended_on__isnull", True), ("ended_on__gte", models.F("onset")), _connector="OR"),
+                name="episode_ends_after_onset",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__in', ['subsyndromal', 'mild', 'moderate', 'severe', 'severe_psychotic'])), name='episode_severity_valid'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("severity__in", ["subsyndromal", "mild", "moderate", "severe", "severe_psychotic"])
+                ),
+                name="episode_severity_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('functional_impairment', ''), ('functional_impairment__in', ['none', 'mild', 'moderate', 'severe']), _connector='OR'), name='episode_impairment_valid'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("functional_impairment", ""),
+                    ("functional_impairment__in", ["none", "mild", "moderate", "severe"]),
+                    _connector="OR",
+                ),
+                name="episode_impairment_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('bipolar_spectrum__in', ['not_screened', 'screened_negative', 'positive'])), name='episode_bipolar_spectrum_valid'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("bipolar_spectrum__in", ["not_screened", "screened_negative", "positive"])),
+                name="episode_bipolar_spectrum_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('thyroid_function__in', ['not_screened', 'screened_negative', 'positive'])), name='episode_thyroid_function_valid'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("thyroid_function__in", ["not_screened", "screened_negative", "positive"])),
+                name="episode_thyroid_function_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('vitamin_b12__in', ['not_screened', 'screened_negative', 'positive'])), name='episode_vitamin_b12_valid'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("vitamin_b12__in", ["not_screened", "screened_negative", "positive"])),
+                name="episode_vitamin_b12_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('vitamin_d__in', ['not_screened', 'screened_negative', 'positive'])), name='episode_vitamin_d_valid'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("vitamin_d__in", ["not_screened", "screened_negative", "positive"])),
+                name="episode_vitamin_d_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('sleep_apnoea__in', ['not_screened', 'screened_negative', 'positive'])), name='episode_sleep_apnoea_valid'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sleep_apnoea__in", ["not_screened", "screened_negative", "positive"])),
+                name="episode_sleep_apnoea_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('substance_use__in', ['not_screened', 'screened_negative', 'positive'])), name='episode_substance_use_valid'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("substance_use__in", ["not_screened", "screened_negative", "positive"])),
+                name="episode_substance_use_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('adhd__in', ['not_screened', 'screened_negative', 'positive'])), name='episode_adhd_valid'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("adhd__in", ["not_screened", "screened_negative", "positive"])),
+                name="episode_adhd_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('ptsd__in', ['not_screened', 'screened_negative', 'positive'])), name='episode_ptsd_valid'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ptsd__in", ["not_screened", "screened_negative", "positive"])),
+                name="episode_ptsd_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('drug_interactions__in', ['not_screened', 'screened_negative', 'positive'])), name='episode_drug_interactions_valid'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("drug_interactions__in", ["not_screened", "screened_negative", "positive"])),
+                name="episode_drug_interactions_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scalescore',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('scale', 'MADRS'), ('score__gte', 0), ('score__lte', 60)), models.Q(('scale', 'HAM-D17'), ('score__gte', 0), ('score__lte', 52)), models.Q(('scale', 'PHQ-9'), ('score__gte', 0), ('score__lte', 27)), models.Q(('scale', 'QIDS-SR16'), ('score__gte', 0), ('score__lte', 27)), _connector='OR'), name='scale_score_in_range'),
+            model_name="scalescore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("scale", "MADRS"), ("score__gte", 0), ("score__lte", 60)),
+                    models.Q(("scale", "HAM-D17"), ("score__gte", 0), ("score__lte", 52)),
+                    models.Q(("scale", "PHQ-9"), ("score__gte", 0), ("score__lte", 27)),
+                    models.Q(("scale", "QIDS-SR16"), ("score__gte", 0), ("score__lte", 27)),
+                    _connector="OR",
+                ),
+                name="scale_score_in_range",
+            ),
         ),
         migrations.AddIndex(
-            model_name='stagingsnapshot',
-            index=models.Index(fields=['patient', '-computed_at'], name='snapshot_patient_latest'),
+            model_name="stagingsnapshot",
+            index=models.Index(fields=["patient", "-computed_at"], name="snapshot_patient_latest"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'name', 'id'], name='patient_clinic_name'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "name", "id"], name="patient_clinic_name"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'thase_rush_stage', 'name'], name='patient_clinic_stage'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "thase_rush_stage", "name"], name="patient_clinic_stage"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'msm_category', 'name'], name='patient_clinic_msm'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "msm_category", "name"], name="patient_clinic_msm"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'label', 'name'], name='patient_clinic_label'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "label", "name"], name="patient_clinic_label"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'regulatory_trd', 'name'], name='patient_clinic_regtrd'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "regulatory_trd", "name"], name="patient_clinic_regtrd"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'dtd_met', 'name'], name='patient_clinic_dtd'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "dtd_met", "name"], name="patient_clinic_dtd"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'staged_at'], name='patient_clinic_staged_at'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "staged_at"], name="patient_clinic_staged_at"),
         ),
         migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.UniqueConstraint(fields=('clinic', 'record_number'), name='patient_record_number_unique_in_clinic'),
+            model_name="patient",
+            constraint=models.UniqueConstraint(
+                fields=("clinic", "record_number"), name="patient_record_number_unique_in_clinic"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.CheckConstraint(condition=models.Q(('record_number', ''), _negated=True), name='patient_record_number_not_empty'),
+            model_name="patient",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("record_number", ""), _negated=True), name="patient_record_number_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='patient_name_not_empty'),
+            model_name="patient",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("name", ""), _negated=True), name="patient_name_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.CheckConstraint(condition=models.Q(('thase_rush_stage__isnull', True), ('thase_rush_stage__lte', 5), _connector='OR'), name='patient_stage_0_to_5'),
+            model_name="patient",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("thase_rush_stage__isnull", True), ("thase_rush_stage__lte", 5), _connector="OR"),
+                name="patient_stage_0_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.CheckConstraint(condition=models.Q(('msm_total__isnull', True), models.Q(('msm_total__gte', 3), ('msm_total__lte', 15)), _connector='OR'), name='patient_msm_3_to_15'),
+            model_name="patient",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("msm_total__isnull", True),
+                    models.Q(("msm_total__gte", 3), ("msm_total__lte", 15)),
+                    _connector="OR",
+                ),
+                name="patient_msm_3_to_15",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(('dose_mg_per_day__gt', 0)), name='trial_dose_positive'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("dose_mg_per_day__gt", 0)), name="trial_dose_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(('weeks_at_dose__gt', 0)), name='trial_weeks_positive'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weeks_at_dose__gt", 0)), name="trial_weeks_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(('adherence_pct__isnull', True), models.Q(('adherence_pct__gte', 0), ('adherence_pct__lte', 100)), _connector='OR'), name='trial_adherence_0_to_100'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("adherence_pct__isnull", True),
+                    models.Q(("adherence_pct__gte", 0), ("adherence_pct__lte", 100)),
+                    _connector="OR",
+                ),
+                name="trial_adherence_0_to_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(('improvement_pct__isnull', True), ('improvement_pct__lte', 100), _connector='OR'), name='trial_improvement_max_100'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("improvement_pct__isnull", True), ("improvement_pct__lte", 100), _connector="OR"),
+                name="trial_improvement_max_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(('min_adequate_dose_mg__isnull', True), ('min_adequate_dose_mg__gt', 0), _connector='OR'), name='trial_min_dose_positive'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("min_adequate_dose_mg__isnull", True), ("min_adequate_dose_mg__gt", 0), _connector="OR"
+                ),
+                name="trial_min_dose_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('drug_class', ''), ('min_adequate_dose_mg__isnull', True)), models.Q(models.Q(('drug_class', ''), _negated=True), ('min_adequate_dose_mg__isnull', False)), _connector='OR'), name='trial_clinician_defined_has_class_and_min_dose'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("drug_class", ""), ("min_adequate_dose_mg__isnull", True)),
+                    models.Q(models.Q(("drug_class", ""), _negated=True), ("min_adequate_dose_mg__isnull", False)),
+                    _connector="OR",
+                ),
+                name="trial_clinician_defined_has_class_and_min_dose",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(('drug_class', ''), ('drug_class__in', ['SSRI', 'SNRI', 'TCA', 'MAOI', 'RIMA', 'NDRI', 'NaSSA', 'SARI', 'multimodal', 'melatonergic', 'NRI']), _connector='OR'), name='trial_drug_class_valid'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("drug_class", ""),
+                    (
+                        "drug_class__in",
+                        [
+                            "SSRI",
+                            "SNRI",
+                            "TCA",
+                            "MAOI",
+                            "RIMA",
+                            "NDRI",
+                            "NaSSA",
+                            "SARI",
+                            "multimodal",
+                            "melatonergic",
+                            "NRI",
+                        ],
+                    ),
+                    _connector="OR",
+                ),
+                name="trial_drug_class_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome', ''), ('outcome__in', ['remission', 'response', 'partial_response', 'non_response', 'intolerance']), _connector='OR'), name='trial_outcome_valid'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("outcome", ""),
+                    ("outcome__in", ["remission", "response", "partial_response", "non_response", "intolerance"]),
+                    _connector="OR",
+                ),
+                name="trial_outcome_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(('drug', ''), _negated=True), name='trial_drug_not_empty'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("drug", ""), _negated=True), name="trial_drug_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(('started_on__isnull', True), ('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='trial_ends_after_start'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("started_on__isnull", True),
+                    ("ended_on__isnull", True),
+                    ("ended_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="trial_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='augmentation',
-            constraint=models.CheckConstraint(condition=models.Q(('agent', ''), _negated=True), name='augmentation_agent_not_empty'),
+            model_name="augmentation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("agent", ""), _negated=True), name="augmentation_agent_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='augmentation',
-            constraint=models.CheckConstraint(condition=models.Q(('dose_mg_per_day__isnull', True), ('dose_mg_per_day__gt', 0), _connector='OR'), name='augmentation_dose_positive'),
+            model_name="augmentation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("dose_mg_per_day__isnull", True), ("dose_mg_per_day__gt", 0), _connector="OR"),
+                name="augmentation_dose_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='augmentation',
-            constraint=models.CheckConstraint(condition=models.Q(('weeks__isnull', True), ('weeks__gt', 0), _connector='OR'), name='augmentation_weeks_positive'),
+            model_name="augmentation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weeks__isnull", True), ("weeks__gt", 0), _connector="OR"),
+                name="augmentation_weeks_positive",
+            ),
         ),
     ]

@@ -39,55 +39,54 @@ def drop_trigram_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0001_initial'),
+        ("patients", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'msm_total', 'name'], name='patient_clinic_msm_total'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "msm_total", "name"], name="patient_clinic_msm_total"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'mgh_score', 'name'], name='patient_clinic_mgh'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "mgh_score", "name"], name="patient_clinic_mgh"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['name', 'id'], name='patient_name'),
+            model_name="patient",
+            index=models.Index(fields=["name", "id"], name="patient_name"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['record_number'], name='patient_record_number'),
+            model_name="patient",
+            index=models.Index(fields=["record_number"], name="patient_record_number"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['thase_rush_stage', 'name'], name='patient_stage'),
+            model_name="patient",
+            index=models.Index(fields=["thase_rush_stage", "name"], name="patient_stage"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['msm_total', 'name'], name='patient_msm_total'),
+            model_name="patient",
+            index=models.Index(fields=["msm_total", "name"], name="patient_msm_total"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['msm_category', 'name'], name='patient_msm'),
+            model_name="patient",
+            index=models.Index(fields=["msm_category", "name"], name="patient_msm"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['label', 'name'], name='patient_label'),
+            model_name="patient",
+            index=models.Index(fields=["label", "name"], name="patient_label"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['regulatory_trd', 'name'], name='patient_regtrd'),
+            model_name="patient",
+            index=models.Index(fields=["regulatory_trd", "name"], name="patient_regtrd"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['dtd_met', 'name'], name='patient_dtd'),
+            model_name="patient",
+            index=models.Index(fields=["dtd_met", "name"], name="patient_dtd"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['staged_at'], name='patient_staged_at'),
+            model_name="patient",
+            index=models.Index(fields=["staged_at"], name="patient_staged_at"),
         ),
         migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
     ]

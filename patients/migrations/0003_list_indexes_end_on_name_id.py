@@ -32,75 +32,74 @@ def drop_descending_sort_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0002_admin_indexes'),
+        ("patients", "0002_admin_indexes"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='patient',
-            name='patient_clinic_stage',
+            model_name="patient",
+            name="patient_clinic_stage",
         ),
         migrations.RemoveIndex(
-            model_name='patient',
-            name='patient_clinic_msm',
+            model_name="patient",
+            name="patient_clinic_msm",
         ),
         migrations.RemoveIndex(
-            model_name='patient',
-            name='patient_clinic_label',
+            model_name="patient",
+            name="patient_clinic_label",
         ),
         migrations.RemoveIndex(
-            model_name='patient',
-            name='patient_clinic_regtrd',
+            model_name="patient",
+            name="patient_clinic_regtrd",
         ),
         migrations.RemoveIndex(
-            model_name='patient',
-            name='patient_clinic_dtd',
+            model_name="patient",
+            name="patient_clinic_dtd",
         ),
         migrations.RemoveIndex(
-            model_name='patient',
-            name='patient_clinic_staged_at',
+            model_name="patient",
+            name="patient_clinic_staged_at",
         ),
         migrations.RemoveIndex(
-            model_name='patient',
-            name='patient_clinic_msm_total',
+            model_name="patient",
+            name="patient_clinic_msm_total",
         ),
         migrations.RemoveIndex(
-            model_name='patient',
-            name='patient_clinic_mgh',
+            model_name="patient",
+            name="patient_clinic_mgh",
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'thase_rush_stage', 'name', 'id'], name='patient_clinic_stage'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "thase_rush_stage", "name", "id"], name="patient_clinic_stage"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'msm_category', 'name', 'id'], name='patient_clinic_msm'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "msm_category", "name", "id"], name="patient_clinic_msm"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'label', 'name', 'id'], name='patient_clinic_label'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "label", "name", "id"], name="patient_clinic_label"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'regulatory_trd', 'name', 'id'], name='patient_clinic_regtrd'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "regulatory_trd", "name", "id"], name="patient_clinic_regtrd"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'dtd_met', 'name', 'id'], name='patient_clinic_dtd'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "dtd_met", "name", "id"], name="patient_clinic_dtd"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'staged_at', 'name', 'id'], name='patient_clinic_staged_at'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "staged_at", "name", "id"], name="patient_clinic_staged_at"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'msm_total', 'name', 'id'], name='patient_clinic_msm_total'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "msm_total", "name", "id"], name="patient_clinic_msm_total"),
         ),
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'mgh_score', 'name', 'id'], name='patient_clinic_mgh'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "mgh_score", "name", "id"], name="patient_clinic_mgh"),
         ),
         migrations.RunPython(create_descending_sort_indexes, drop_descending_sort_indexes),
     ]

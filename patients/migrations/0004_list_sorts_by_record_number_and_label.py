@@ -28,15 +28,14 @@ def drop_label_sort_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0003_list_indexes_end_on_name_id'),
+        ("patients", "0003_list_indexes_end_on_name_id"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['clinic', 'record_number', 'id'], name='patient_clinic_record_sort'),
+            model_name="patient",
+            index=models.Index(fields=["clinic", "record_number", "id"], name="patient_clinic_record_sort"),
         ),
         migrations.RunPython(create_label_sort_indexes, drop_label_sort_indexes),
     ]

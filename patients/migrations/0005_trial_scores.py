@@ -4,29 +4,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0004_list_sorts_by_record_number_and_label'),
+        ("patients", "0004_list_sorts_by_record_number_and_label"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='trial',
-            name='baseline_score',
+            model_name="trial",
+            name="baseline_score",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='trial',
-            name='end_score',
+            model_name="trial",
+            name="end_score",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='trial',
-            name='improvement_scale',
-            field=models.CharField(blank=True, choices=[('MADRS', 'MADRS'), ('HAM-D17', 'HAM-D17'), ('PHQ-9', 'PHQ-9'), ('QIDS-SR16', 'QIDS-SR16')], max_length=10),
+            model_name="trial",
+            name="improvement_scale",
+            field=models.CharField(
+                blank=True,
+                choices=[("MADRS", "MADRS"), ("HAM-D17", "HAM-D17"), ("PHQ-9", "PHQ-9"), ("QIDS-SR16", "QIDS-SR16")],
+                max_length=10,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trial',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('baseline_score__isnull', True), ('end_score__isnull', True), ('improvement_scale', '')), models.Q(('improvement_scale', 'MADRS'), ('baseline_score__gte', 0), ('baseline_score__lte', 60), ('end_score__gte', 0), ('end_score__lte', 60)), models.Q(('improvement_scale', 'HAM-D17'), ('baseline_score__gte', 0), ('baseline_score__lte', 52), ('end_score__gte', 0), ('end_score__lte', 52)), models.Q(('improvement_scale', 'PHQ-9'), ('baseline_score__gte', 0), ('baseline_score__lte', 27), ('end_score__gte', 0), ('end_score__lte', 27)), models.Q(('improvement_scale', 'QIDS-SR16'), ('baseline_score__gte', 0), ('baseline_score__lte', 27), ('end_score__gte', 0), ('end_score__lte', 27)), _connector='OR'), name='trial_scores_on_one_scale_in_range'),
+            model_name="trial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("baseline_score__isnull", True), ("end_score__isnull", True), ("improvement_scale", "")),
+                    models.Q(
+                        ("improvement_scale", "MADRS"),
+                        ("baseline_score__gte", 0),
+                        ("baseline_score__lte", 60),
+                        ("end_score__gte", 0),
+                        ("end_score__lte", 60),
+                    ),
+                    models.Q(
+                        ("improvement_scale", "HAM-D17"),
+                        ("baseline_score__gte", 0),
+                        ("baseline_score__lte", 52),
+                        ("end_score__gte", 0),
+                        ("end_score__lte", 52),
+                    ),
+                    models.Q(
+                        ("improvement_scale", "PHQ-9"),
+                        ("baseline_score__gte", 0),
+                        ("baseline_score__lte", 27),
+                        ("end_score__gte", 0),
+                        ("end_score__lte", 27),
+                    ),
+                    models.Q(
+                        ("improvement_scale", "QIDS-SR16"),
+                        ("baseline_score__gte", 0),
+                        ("baseline_score__lte", 27),
+                        ("end_score__gte", 0),
+                        ("end_score__lte", 27),
+                    ),
+                    _connector="OR",
+                ),
+                name="trial_scores_on_one_scale_in_range",
+            ),
         ),
     ]

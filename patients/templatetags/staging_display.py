@@ -9,8 +9,8 @@ from __future__ import annotations
 from django import template
 
 from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES
-from staging.outcome import OUTCOME_WORDS
-from staging.text import ROMAN, join_words, number
+from staging.engine.outcome import OUTCOME_WORDS
+from staging.engine.text import ROMAN, join_words, number
 
 register = template.Library()
 

@@ -17,8 +17,8 @@ from patients.access import get_visible_patient
 from patients.concurrency import EditConflict, claim_version
 from patients.models import Episode, ScaleScore
 from patients.services import restage
-from staging.checks import configured_catalogue
-from staging.severity import suggest_severity
+from staging.engine.severity import suggest_severity
+from staging.site import configured_catalogue
 
 
 def _current_episode(patient) -> Episode | None:
@@ -68,8 +68,14 @@ def episode_edit(request, pk):
             return _saved(request, patient, "Episode")
         except EditConflict as error:
             conflict = _conflict(error)
-    return _render(request, "episode_form.html", patient, form=form, episode=episode,
-                   errors=conflict or (forms.error_summary(form) if form.is_bound else []))
+    return _render(
+        request,
+        "episode_form.html",
+        patient,
+        form=form,
+        episode=episode,
+        errors=conflict or (forms.error_summary(form) if form.is_bound else []),
+    )
 
 
 def episode_new(request, pk):
@@ -95,8 +101,15 @@ def episode_new(request, pk):
             return _saved(request, patient, "New episode")
         except EditConflict as error:
             conflict = _conflict(error)
-    return _render(request, "episode_new.html", patient, episode=episode, end_form=end_form, form=new_form,
-                   errors=conflict or (forms.error_summary(end_form, new_form) if end_form.is_bound else []))
+    return _render(
+        request,
+        "episode_new.html",
+        patient,
+        episode=episode,
+        end_form=end_form,
+        form=new_form,
+        errors=conflict or (forms.error_summary(end_form, new_form) if end_form.is_bound else []),
+    )
 
 
 def trials_edit(request, pk):
@@ -121,7 +134,9 @@ def trials_edit(request, pk):
         except EditConflict as error:
             conflict = _conflict(error)
     return _render(
-        request, "trials_form.html", patient,
+        request,
+        "trials_form.html",
+        patient,
         episode=episode,
         formset=formset,
         catalogue=forms.drug_catalogue_json(catalogue),
@@ -145,8 +160,15 @@ def courses_edit(request, pk):
             restage(patient)
         return _saved(request, patient, "Courses")
     errors = forms.error_summary(("ECT course", ect_formset), ("Other course", other_formset)) if data else []
-    return _render(request, "courses_form.html", patient, episode=episode, ect_formset=ect_formset,
-                   other_formset=other_formset, errors=errors)
+    return _render(
+        request,
+        "courses_form.html",
+        patient,
+        episode=episode,
+        ect_formset=ect_formset,
+        other_formset=other_formset,
+        errors=errors,
+    )
 
 
 def scores_edit(request, pk):
@@ -160,5 +182,11 @@ def scores_edit(request, pk):
             formset.save()
             restage(patient)
         return _saved(request, patient, "Scale scores")
-    return _render(request, "scores_form.html", patient, episode=episode, formset=formset,
-                   errors=forms.error_summary(("Score", formset)) if formset.is_bound else [])
+    return _render(
+        request,
+        "scores_form.html",
+        patient,
+        episode=episode,
+        formset=formset,
+        errors=forms.error_summary(("Score", formset)) if formset.is_bound else [],
+    )

@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from patients.concurrency import EditConflict
 from patients.access import clinic_of, get_visible_patient, is_clinic_admin, visible_patients
+from patients.concurrency import EditConflict
 from patients.filters import LIST_COLUMNS, PAGE_SIZE, PatientListForm
 from patients.forms_patient import PatientForm
 from patients.pagination import CappedCountPaginator
@@ -72,10 +72,9 @@ def patient_create(request):
 def patient_edit(request, pk):
     patient = get_visible_patient(request.user, pk)
     form = PatientForm(request.POST or None, instance=patient, clinic=patient.clinic)
-    if request.method == "POST" and form.is_valid():
-        if _save_patient(request, form) is not None:
-            messages.success(request, "Patient details saved.")
-            return redirect(patient)
+    if request.method == "POST" and form.is_valid() and _save_patient(request, form) is not None:
+        messages.success(request, "Patient details saved.")
+        return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient, "creating": False})
 
 
@@ -83,15 +82,20 @@ def patient_detail(request, pk):
     patient = get_visible_patient(request.user, pk)
     page = build_patient_page(patient)
     can_read_audit = request.user.is_superuser or is_clinic_admin(request.user)
-    return render(request, "patients/patient_detail.html",
-                  {"page": page, "patient": patient, "age": age_today(patient), "can_read_audit": can_read_audit})
+    return render(
+        request,
+        "patients/patient_detail.html",
+        {"page": page, "patient": patient, "age": age_today(patient), "can_read_audit": can_read_audit},
+    )
 
 
 def patient_timeline(request, pk):
     patient = get_visible_patient(request.user, pk)
     episode = current_episode(patient)
     if episode is None:
-        svg = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" role="img" aria-label="No current episode"/>'
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" role="img" aria-label="No current episode"/>'
+        )
     else:
         svg = render_timeline_svg(episode, list(episode.scale_scores.all()))
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

@@ -7,35 +7,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('patients', '0002_admin_indexes'),
+        ("patients", "0002_admin_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GeneratedReport',
+            name="GeneratedReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('generated_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('generated_by', models.CharField(max_length=150)),
-                ('channel', models.CharField(choices=[('web', 'Patient page'), ('command', 'Command line')], max_length=10)),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the PDF')),
-                ('paper_size', models.CharField(choices=[('A4', 'A4'), ('Letter', 'US Letter')], max_length=10)),
-                ('page_count', models.PositiveSmallIntegerField()),
-                ('byte_size', models.PositiveIntegerField()),
-                ('generated_by_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='generated_reports', to='patients.patient')),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='generated_reports', to='patients.stagingsnapshot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("generated_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("generated_by", models.CharField(max_length=150)),
+                (
+                    "channel",
+                    models.CharField(choices=[("web", "Patient page"), ("command", "Command line")], max_length=10),
+                ),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256 of the PDF")),
+                ("paper_size", models.CharField(choices=[("A4", "A4"), ("Letter", "US Letter")], max_length=10)),
+                ("page_count", models.PositiveSmallIntegerField()),
+                ("byte_size", models.PositiveIntegerField()),
+                (
+                    "generated_by_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="generated_reports",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="generated_reports",
+                        to="patients.stagingsnapshot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'generated staging report',
-                'ordering': ['-generated_at', '-pk'],
-                'indexes': [models.Index(fields=['patient', '-generated_at'], name='report_patient_latest')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('sha256__regex', '^[0-9a-f]{64}$')), name='report_sha256_hex'), models.CheckConstraint(condition=models.Q(('paper_size__in', ['A4', 'Letter'])), name='report_paper_size_valid'), models.CheckConstraint(condition=models.Q(('channel__in', ['web', 'command'])), name='report_channel_valid'), models.CheckConstraint(condition=models.Q(('page_count__gte', 1)), name='report_has_pages'), models.CheckConstraint(condition=models.Q(('generated_by', ''), _negated=True), name='report_generated_by_not_empty')],
+                "verbose_name": "generated staging report",
+                "ordering": ["-generated_at", "-pk"],
+                "indexes": [models.Index(fields=["patient", "-generated_at"], name="report_patient_latest")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("sha256__regex", "^[0-9a-f]{64}$")), name="report_sha256_hex"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("paper_size__in", ["A4", "Letter"])), name="report_paper_size_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("channel__in", ["web", "command"])), name="report_channel_valid"
+                    ),
+                    models.CheckConstraint(condition=models.Q(("page_count__gte", 1)), name="report_has_pages"),
+                    models.CheckConstraint(
+                        condition=models.Q(("generated_by", ""), _negated=True), name="report_generated_by_not_empty"
+                    ),
+                ],
             },
         ),
     ]

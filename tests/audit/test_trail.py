@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from audit.chain import GENESIS_HASH, compute_hash
 from audit.models import AuditEntry, AuditTrailIsAppendOnly
 from patients.models import Episode, Membership, Patient, Trial
 from tests.audit.helpers import entries, triggers_dropped
-from tests.factories import PASSWORD, make_clinic, make_episode, make_patient, make_trial, make_user
+from tests.factories import PASSWORD, make_episode, make_patient, make_trial, make_user
 
 
 @pytest.fixture
@@ -25,8 +26,9 @@ def patient(clinic):
 
 
 def test_creating_a_patient_records_who_which_patient_and_the_new_values(clinic, clinician):
-    from audit.context import reset_current_request, set_current_request
     from django.test import RequestFactory
+
+    from audit.context import reset_current_request, set_current_request
 
     request = RequestFactory().post("/patients/new/", REMOTE_ADDR="10.1.2.3")
     request.user = clinician
@@ -77,10 +79,9 @@ def test_deleting_a_patient_keeps_its_history_and_records_every_deleted_row(pati
 
 def test_a_change_that_rolls_back_leaves_no_entry(patient):
     before = AuditEntry.objects.count()
-    with pytest.raises(RuntimeError):
-        with transaction.atomic():
-            Episode.objects.create(patient=patient, onset=date(2025, 1, 1), severity="mild")
-            raise RuntimeError("the view failed after saving")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Episode.objects.create(patient=patient, onset=date(2025, 1, 1), severity="mild")
+        raise RuntimeError("the view failed after saving")
     assert AuditEntry.objects.count() == before
 
 
@@ -102,9 +103,8 @@ def test_entries_cannot_be_changed_or_deleted_through_the_orm(patient):
 def test_the_database_refuses_raw_updates_and_deletes(patient, statement):
     count = AuditEntry.objects.count()
     assert count > 0
-    with pytest.raises(DatabaseError, match="append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(statement)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
     assert AuditEntry.objects.count() == count
     assert not AuditEntry.objects.filter(username="x").exists()
 
@@ -114,7 +114,7 @@ def test_each_entry_links_to_the_previous_ones_hash(patient):
     chain = entries()
     assert len(chain) >= 3
     assert chain[0].previous_hash == GENESIS_HASH
-    for previous, entry in zip(chain, chain[1:]):
+    for previous, entry in itertools.pairwise(chain):
         assert entry.previous_hash == previous.entry_hash
         assert entry.entry_hash == compute_hash(entry)
 
@@ -128,9 +128,8 @@ def test_verify_audit_finds_an_entry_changed_behind_the_applications_back(patien
     episode = make_episode(patient)
     make_trial(episode, "sertraline", 100, 8)
     tampered = entries("create", object_type="patients.episode")[0]
-    with triggers_dropped():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_auditentry SET username = %s WHERE id = %s", ["innocent", tampered.pk])
+    with triggers_dropped(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET username = %s WHERE id = %s", ["innocent", tampered.pk])
 
     with pytest.raises(CommandError) as failure:
         call_command("verify_audit")
@@ -143,9 +142,8 @@ def test_verify_audit_finds_a_removed_entry(patient):
     make_trial(make_episode(patient), "sertraline", 100, 8)
     chain = entries()
     removed, following = chain[1], chain[2]
-    with triggers_dropped():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [removed.pk])
+    with triggers_dropped(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [removed.pk])
     with pytest.raises(CommandError, match=f"broken at entry #{following.pk} "):
         call_command("verify_audit")
 
@@ -157,12 +155,11 @@ def test_a_rehashed_forgery_is_still_caught_by_the_next_link(patient):
     forged, following = chain[0], chain[1]
     forged.username = "innocent"
     new_hash = compute_hash(forged)
-    with triggers_dropped():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE audit_auditentry SET username = %s, entry_hash = %s WHERE id = %s",
-                ["innocent", new_hash, forged.pk],
-            )
+    with triggers_dropped(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditentry SET username = %s, entry_hash = %s WHERE id = %s",
+            ["innocent", new_hash, forged.pk],
+        )
     with pytest.raises(CommandError, match=f"broken at entry #{following.pk} "):
         call_command("verify_audit")
 
@@ -174,7 +171,12 @@ def test_log_ins_and_failed_log_ins_are_recorded_without_passwords(clinic, clien
     assert response.status_code == 302
 
     [failed] = entries("failed_login")
-    assert (failed.username, failed.user_id, failed.patient_id, failed.client_address) == ("dr_login", None, None, "10.0.0.7")
+    assert (failed.username, failed.user_id, failed.patient_id, failed.client_address) == (
+        "dr_login",
+        None,
+        None,
+        "10.0.0.7",
+    )
     assert "wrong-password-123" not in str(failed.changes)
     [login] = entries("login")
     assert login.username == "dr_login" and login.user_id is not None
@@ -208,11 +210,15 @@ def test_record_is_the_single_api_and_fills_in_the_request(rf, clinician, patien
     request.user = clinician
     entry = log.record("view", patient=patient, request=request)
     assert (entry.username, entry.patient_id, entry.clinic_id, entry.client_address) == (
-        "dr_north", patient.pk, patient.clinic_id, "2001:db8::1"
+        "dr_north",
+        patient.pk,
+        patient.clinic_id,
+        "2001:db8::1",
     )
 
 
 # --- who may read the trail -----------------------------------------------------------------
+
 
 @pytest.fixture
 def clinic_admin(clinic):

@@ -23,7 +23,7 @@ EARLIER_EPISODE_PATIENT = "DEMO-013"
 
 @pytest.fixture
 def demo_logins(transactional_db):
-    call_command("seed_demo", "--allow-without-debug", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--allow-without-debug", stdout=open("/dev/null", "w"))  # noqa: SIM115
     from patients.management.commands.seed_demo import CLINICIAN_PASSWORD, CLINICIAN_USERNAME
 
     return CLINICIAN_USERNAME, CLINICIAN_PASSWORD

@@ -119,7 +119,10 @@ def test_clinician_enters_a_history_and_sees_its_staging(browser_page, log_in, c
     page.wait_for_load_state()
     assert page.url.endswith(f"/patients/{patient.pk}/"), page.content()[:3000]
     assert list(Trial.objects.filter(episode__patient=patient).values_list("drug", flat=True)) == [
-        "sertraline", "venlafaxine", "fluoxetine"]
+        "sertraline",
+        "venlafaxine",
+        "fluoxetine",
+    ]
 
     # rules §3.2: sertraline 100 ≥ 50 and venlafaxine 225 ≥ 150, 8 and 10 weeks ≥ 6 → adequate;
     # fluoxetine 10 < 20 → inadequate (dose below minimum). Improvement < 25 % → non-response (§3.1).

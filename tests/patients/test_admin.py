@@ -89,8 +89,9 @@ def test_other_clinics_patient_does_not_exist_for_a_clinic_admin(admin_client, m
     assert "doesn’t exist" in follow.content.decode() or "doesn't exist" in follow.content.decode()
     assert "Dee South" not in follow.content.decode()
     # Nor can it be changed by posting to its URL.
-    admin_client.post(change_url(south), {"record_number": "S-001", "name": "Renamed", "date_of_birth": "1970-05-17",
-                                          "sex": "female"})
+    admin_client.post(
+        change_url(south), {"record_number": "S-001", "name": "Renamed", "date_of_birth": "1970-05-17", "sex": "female"}
+    )
     south.refresh_from_db()
     assert south.name == "Dee South"
 
@@ -105,8 +106,18 @@ def test_columns_show_the_stored_staging(admin_client, mixed_patients):
     trd = mixed_patients["trd"]
     response = admin_client.get(CHANGELIST)
     headers = [str(header["text"]).lower() for header in _column_headers(response)]
-    for title in ("Record number", "Name", "Clinic", "Thase–Rush stage", "MSM total", "MSM category", "Label",
-                  "Regulatory TRD", "DTD", "Last assessed"):
+    for title in (
+        "Record number",
+        "Name",
+        "Clinic",
+        "Thase–Rush stage",
+        "MSM total",
+        "MSM category",
+        "Label",
+        "Regulatory TRD",
+        "DTD",
+        "Last assessed",
+    ):
         assert title.lower() in headers
     row = _row_for(response, trd)
     assert trd.record_number in row and "North Clinic" in row
@@ -123,7 +134,7 @@ def _column_headers(response):
 def _row_for(response, patient) -> str:
     html = response.content.decode()
     start = html.index(f'href="{change_url(patient)}"')
-    return html[start:html.index("</tr>", start)]
+    return html[start : html.index("</tr>", start)]
 
 
 def test_default_order_is_by_name(admin_client, mixed_patients):
@@ -199,8 +210,10 @@ def test_old_staging_filter_finds_patients_staged_long_ago(admin_client, mixed_p
     assert listed_ids(admin_client.get(CHANGELIST, {"assessed": "30d"})) == {mixed_patients["trd"].pk}
 
 
-@pytest.mark.parametrize("query, expected", [("bea", {"single"}), ("N-003", {"unstaged"}), ("N-00", {"trd", "single", "unstaged"}),
-                                             ("Dee", set())])
+@pytest.mark.parametrize(
+    "query, expected",
+    [("bea", {"single"}), ("N-003", {"unstaged"}), ("N-00", {"trd", "single", "unstaged"}), ("Dee", set())],
+)
 def test_search_on_name_and_record_number_within_the_clinic(admin_client, mixed_patients, query, expected):
     response = admin_client.get(CHANGELIST, {"q": query})
     assert listed_ids(response) == {mixed_patients[key].pk for key in expected}
@@ -212,17 +225,31 @@ def test_staging_fields_are_read_only(admin_client, mixed_patients):
     assert response.status_code == 200
     form_fields = set(response.context["adminform"].form.fields)
     assert form_fields == {"record_number", "name", "date_of_birth", "sex"}
-    response = admin_client.post(change_url(trd), {
-        "record_number": trd.record_number, "name": "Ada Renamed", "date_of_birth": "1970-05-17", "sex": "female",
-        "label": "remission", "thase_rush_stage": "0", "msm_total": "3", "regulatory_trd": "False",
-        "clinic": str(mixed_patients["south"].clinic_id),
-        "episodes-TOTAL_FORMS": "0", "episodes-INITIAL_FORMS": "0",
-    })
+    response = admin_client.post(
+        change_url(trd),
+        {
+            "record_number": trd.record_number,
+            "name": "Ada Renamed",
+            "date_of_birth": "1970-05-17",
+            "sex": "female",
+            "label": "remission",
+            "thase_rush_stage": "0",
+            "msm_total": "3",
+            "regulatory_trd": "False",
+            "clinic": str(mixed_patients["south"].clinic_id),
+            "episodes-TOTAL_FORMS": "0",
+            "episodes-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     renamed = Patient.objects.get(pk=trd.pk)
     assert renamed.name == "Ada Renamed"
     assert (renamed.label, renamed.thase_rush_stage, renamed.msm_total, renamed.regulatory_trd) == (
-        trd.label, trd.thase_rush_stage, trd.msm_total, trd.regulatory_trd)
+        trd.label,
+        trd.thase_rush_stage,
+        trd.msm_total,
+        trd.regulatory_trd,
+    )
     assert renamed.clinic_id == trd.clinic_id
     assert renamed.version == trd.version + 1
 
@@ -247,19 +274,34 @@ def test_other_clinics_episode_does_not_exist_for_a_clinic_admin(admin_client, m
 
 
 def test_clinic_admin_adds_a_patient_to_their_own_clinic(admin_client, clinic, other_clinic):
-    response = admin_client.post(reverse("admin:patients_patient_add"), {
-        "record_number": "N-100", "name": "New Person", "date_of_birth": "1980-01-02", "sex": "male",
-        "clinic": str(other_clinic.pk), "episodes-TOTAL_FORMS": "0", "episodes-INITIAL_FORMS": "0",
-    })
+    response = admin_client.post(
+        reverse("admin:patients_patient_add"),
+        {
+            "record_number": "N-100",
+            "name": "New Person",
+            "date_of_birth": "1980-01-02",
+            "sex": "male",
+            "clinic": str(other_clinic.pk),
+            "episodes-TOTAL_FORMS": "0",
+            "episodes-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 302
     assert Patient.objects.get(record_number="N-100").clinic == clinic
 
 
 def test_duplicate_record_number_is_refused_in_words(admin_client, mixed_patients):
-    response = admin_client.post(reverse("admin:patients_patient_add"), {
-        "record_number": "N-001", "name": "Copy", "date_of_birth": "1980-01-02", "sex": "male",
-        "episodes-TOTAL_FORMS": "0", "episodes-INITIAL_FORMS": "0",
-    })
+    response = admin_client.post(
+        reverse("admin:patients_patient_add"),
+        {
+            "record_number": "N-001",
+            "name": "Copy",
+            "date_of_birth": "1980-01-02",
+            "sex": "male",
+            "episodes-TOTAL_FORMS": "0",
+            "episodes-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 200
     assert "already has a patient with this record number" in response.content.decode()
     assert Patient.objects.filter(record_number="N-001").count() == 1
@@ -267,13 +309,27 @@ def test_duplicate_record_number_is_refused_in_words(admin_client, mixed_patient
 
 def test_csv_export_of_the_selection(admin_client, mixed_patients):
     trd, unstaged = mixed_patients["trd"], mixed_patients["unstaged"]
-    response = admin_client.post(CHANGELIST, {"action": "export_staging_csv", "_selected_action": [trd.pk, unstaged.pk]})
+    response = admin_client.post(
+        CHANGELIST, {"action": "export_staging_csv", "_selected_action": [trd.pk, unstaged.pk]}
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "Ada" not in response["Content-Disposition"] and "N-001" not in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0] == ["Record number", "Name", "Clinic", "Thase-Rush stage", "MSM total", "MSM category", "MGH-S",
-                       "Label", "Regulatory TRD", "DTD", "Last assessed", "Ruleset"]
+    assert rows[0] == [
+        "Record number",
+        "Name",
+        "Clinic",
+        "Thase-Rush stage",
+        "MSM total",
+        "MSM category",
+        "MGH-S",
+        "Label",
+        "Regulatory TRD",
+        "DTD",
+        "Last assessed",
+        "Ruleset",
+    ]
     assert len(rows) == 3
     by_record = {row[0]: row for row in rows[1:]}
     trd_row = by_record["N-001"]
@@ -286,11 +342,11 @@ def test_csv_export_of_the_selection(admin_client, mixed_patients):
 
 
 def test_csv_export_neutralises_formulas(admin_client, clinic):
-    patient = make_patient(clinic, name="=HYPERLINK(\"http://x\")", record_number="+44")
+    patient = make_patient(clinic, name='=HYPERLINK("http://x")', record_number="+44")
     response = admin_client.post(CHANGELIST, {"action": "export_staging_csv", "_selected_action": [patient.pk]})
     row = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))[1]
     assert row[0] == "'+44"
-    assert row[1] == "'=HYPERLINK(\"http://x\")"
+    assert row[1] == '\'=HYPERLINK("http://x")'
 
 
 def test_csv_export_cannot_reach_another_clinic(admin_client, mixed_patients):
@@ -307,15 +363,17 @@ def test_recompute_action_reports_changes(admin_client, mixed_patients):
     # The stored staging is stale: a third failed adequate trial was added without restaging.
     make_trial(single.episodes.get(), "venlafaxine", 225, 10, adherence=95, improvement=5)
     snapshots_before = StagingSnapshot.objects.count()
-    response = admin_client.post(CHANGELIST, {"action": "recompute_staging", "_selected_action": [trd.pk, single.pk]},
-                                 follow=True)
+    response = admin_client.post(
+        CHANGELIST, {"action": "recompute_staging", "_selected_action": [trd.pk, single.pk]}, follow=True
+    )
     messages = [str(message) for message in response.context["messages"]]
     assert "Recomputed 2 patients; 1 result changed." in messages
     assert StagingSnapshot.objects.count() == snapshots_before + 1
     single.refresh_from_db()
     assert single.label == "trd" and single.regulatory_trd is True  # rules §5: two non-responses
-    response = admin_client.post(CHANGELIST, {"action": "recompute_staging", "_selected_action": [trd.pk, single.pk]},
-                                 follow=True)
+    response = admin_client.post(
+        CHANGELIST, {"action": "recompute_staging", "_selected_action": [trd.pk, single.pk]}, follow=True
+    )
     assert "Recomputed 2 patients; 0 results changed." in [str(message) for message in response.context["messages"]]
 
 
@@ -344,8 +402,9 @@ def _add_unstaged_and_staged(clinic, count):
 # session (read, save), user, the user's and group permissions, membership, clinic (clinic admin)
 # or the clinic filter's list (superuser), one COUNT, one page of patients with their clinic.
 @pytest.mark.parametrize("as_superuser, pinned", [(False, 11), (True, 8)])
-def test_changelist_query_count_does_not_grow_with_patients(client, clinic, clinic_admin, as_superuser, pinned,
-                                                             django_assert_max_num_queries):
+def test_changelist_query_count_does_not_grow_with_patients(
+    client, clinic, clinic_admin, as_superuser, pinned, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -392,7 +451,9 @@ def test_large_changelist_counts_up_to_a_limit_and_pages_on(admin_client, clinic
     assert f"More than {limit} patients" in text
     assert f"Select all patients matching the filters (more than {limit})" in text
     assert f"{total} patients" not in text
-    assert [patient.name for patient in first.context["cl"].result_list] == [f"Reviewed {i:04d}" for i in range(per_page)]
+    assert [patient.name for patient in first.context["cl"].result_list] == [
+        f"Reviewed {i:04d}" for i in range(per_page)
+    ]
 
     last_page = -(-total // per_page)
     last = admin_client.get(CHANGELIST, {"label__exact": "trd", "p": str(last_page)})  # counts far enough

@@ -81,8 +81,13 @@ def test_a_stale_row_is_refused_even_when_this_clinician_did_not_touch_it(two_cl
     _, second_page = _page(second, "trials", patient)
     assert second.post(url, post_data(second_page, **{"trials-0-adherence_pct": "90"})).status_code == 302
 
-    new_row = {"trials-TOTAL_FORMS": "2", "trials-1-drug": "venlafaxine", "trials-1-dose_mg_per_day": "225",
-               "trials-1-weeks_at_dose": "8", "trials-1-improvement_pct": "10"}
+    new_row = {
+        "trials-TOTAL_FORMS": "2",
+        "trials-1-drug": "venlafaxine",
+        "trials-1-dose_mg_per_day": "225",
+        "trials-1-weeks_at_dose": "8",
+        "trials-1-improvement_pct": "10",
+    }
     response = first.post(url, post_data(first_page, **new_row))
     assert response.status_code == 200
     assert "changed by someone else" in response.content.decode()

@@ -45,7 +45,7 @@ def test_shows_stage_msm_label_and_regulatory_trd(clinician_client, trd_patient)
     assert "Stage II" in text
     # rules §4.2: the MSM figure and its items are shown as stored
     result = trd_patient.current_snapshot.result
-    assert f"{result['maudsley']['total']} <span class=\"fs-6\">/ 15 · {trd_patient.get_msm_category_display()}" in text
+    assert f'{result["maudsley"]["total"]} <span class="fs-6">/ 15 · {trd_patient.get_msm_category_display()}' in text
     assert "Antidepressants (counted trials)" in text
     assert result["maudsley"]["explanation"] in text.replace("&#x27;", "'")
     # rules §5: two non-responses = TRD; regulatory TRD cites both counted trials
@@ -130,8 +130,7 @@ def test_severity_suggested_from_the_latest_score_and_difference_stated(clinicia
 def test_clinician_defined_drug_courses_and_augmentation_shown(clinician_client, clinic):
     patient = make_patient(clinic)
     episode = make_episode(patient)
-    make_trial(episode, "newdrugam", 40, 8, drug_class="SSRI", min_adequate_dose_mg=20,
-               augmentation=[("lithium", 800)])
+    make_trial(episode, "newdrugam", 40, 8, drug_class="SSRI", min_adequate_dose_mg=20, augmentation=[("lithium", 800)])
     make_ect(episode, "right_unilateral", "partial_response", 9)
     make_other_course(episode, "rtms", 6, "non_response")
     restage(patient)
@@ -177,8 +176,14 @@ def _patient_with_trials(clinic, count):
     episode = make_episode(patient, onset=date(2024, 1, 1))
     drugs = ["sertraline", "venlafaxine", "escitalopram", "duloxetine", "mirtazapine", "bupropion"]
     for number in range(count):
-        make_trial(episode, drugs[number % len(drugs)], 300, 8, started_on=date(2024, 1 + number % 12, 1),
-                   augmentation=[("aripiprazole", 5)] if number % 2 else [])
+        make_trial(
+            episode,
+            drugs[number % len(drugs)],
+            300,
+            8,
+            started_on=date(2024, 1 + number % 12, 1),
+            augmentation=[("aripiprazole", 5)] if number % 2 else [],
+        )
     make_ect(episode)
     make_other_course(episode)
     ScaleScore.objects.create(episode=episode, scale="PHQ-9", score=18, rated_on=date(2024, 2, 1))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,12 +12,25 @@ from django.utils import timezone
 
 from patients.models import Augmentation, EctCourse, Episode, OtherCourse, ScaleScore, StagingSnapshot, Trial
 from patients.services import restage
-from staging.inputs import SCREENING_ITEMS
+from staging.engine.inputs import SCREENING_ITEMS
 from tests.factories import make_episode, make_patient, make_trial
 
-TRIAL_FIELDS = ("drug", "drug_class", "min_adequate_dose_mg", "dose_mg_per_day", "weeks_at_dose", "started_on",
-                "ended_on", "adherence_pct", "improvement_pct", "improvement_scale", "baseline_score", "end_score",
-                "outcome", "augmentation")
+TRIAL_FIELDS = (
+    "drug",
+    "drug_class",
+    "min_adequate_dose_mg",
+    "dose_mg_per_day",
+    "weeks_at_dose",
+    "started_on",
+    "ended_on",
+    "adherence_pct",
+    "improvement_pct",
+    "improvement_scale",
+    "baseline_score",
+    "end_score",
+    "outcome",
+    "augmentation",
+)
 
 
 def url(name, patient):
@@ -27,32 +39,62 @@ def url(name, patient):
 
 def formset_post(prefix: str, rows: list[dict], initial: int = 0) -> dict:
     """POST data of one formset: the management form and each row's fields under prefix-index-."""
-    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(initial),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
     for index, row in enumerate(rows):
         data.update({f"{prefix}-{index}-{name}": value for name, value in row.items() if value is not None})
     return data
 
 
 def trial_row(trial: Trial | None = None, **fields) -> dict:
-    row = {name: "" for name in TRIAL_FIELDS}
+    row = dict.fromkeys(TRIAL_FIELDS, "")
     if trial is not None:
-        row.update(id=str(trial.pk), episode=str(trial.episode_id), drug=trial.drug, seen_version=str(trial.version),
-                   dose_mg_per_day=str(trial.dose_mg_per_day), weeks_at_dose=str(trial.weeks_at_dose),
-                   improvement_pct="" if trial.improvement_pct is None else str(trial.improvement_pct))
+        row.update(
+            id=str(trial.pk),
+            episode=str(trial.episode_id),
+            drug=trial.drug,
+            seen_version=str(trial.version),
+            dose_mg_per_day=str(trial.dose_mg_per_day),
+            weeks_at_dose=str(trial.weeks_at_dose),
+            improvement_pct="" if trial.improvement_pct is None else str(trial.improvement_pct),
+        )
     row.update(fields)
     return row
 
 
 # Three trials in the order typed: two failed adequate trials of two classes, one inadequate.
 THREE_TRIALS = [
-    trial_row(drug="Sertraline", dose_mg_per_day="150", weeks_at_dose="8", adherence_pct="90",
-              improvement_pct="10", started_on="2025-03-10"),
-    trial_row(drug="venlafaxine", dose_mg_per_day="225", started_on="2025-05-05", ended_on="2025-07-14",
-              adherence_pct="95", improvement_scale="MADRS", baseline_score="32", end_score="28",
-              augmentation="lithium 600, aripiprazole 5"),
-    trial_row(drug="mirtazapine", dose_mg_per_day="7.5", weeks_at_dose="3", adherence_pct="100",
-              improvement_pct="5", started_on="2025-08-01"),
+    trial_row(
+        drug="Sertraline",
+        dose_mg_per_day="150",
+        weeks_at_dose="8",
+        adherence_pct="90",
+        improvement_pct="10",
+        started_on="2025-03-10",
+    ),
+    trial_row(
+        drug="venlafaxine",
+        dose_mg_per_day="225",
+        started_on="2025-05-05",
+        ended_on="2025-07-14",
+        adherence_pct="95",
+        improvement_scale="MADRS",
+        baseline_score="32",
+        end_score="28",
+        augmentation="lithium 600, aripiprazole 5",
+    ),
+    trial_row(
+        drug="mirtazapine",
+        dose_mg_per_day="7.5",
+        weeks_at_dose="3",
+        adherence_pct="100",
+        improvement_pct="5",
+        started_on="2025-08-01",
+    ),
 ]
 
 
@@ -97,7 +139,9 @@ def test_saving_three_trials_keeps_their_order_and_restages(clinician_client, ep
     assert venlafaxine.weeks_at_dose == Decimal("10.0")  # 5 May to 14 Jul = 70 days
     assert venlafaxine.improvement_pct == Decimal("12.5")  # (32 - 28) / 32
     assert [(a.agent, a.dose_mg_per_day) for a in venlafaxine.augmentations.order_by("pk")] == [
-        ("lithium", Decimal("600")), ("aripiprazole", Decimal("5"))]
+        ("lithium", Decimal("600")),
+        ("aripiprazole", Decimal("5")),
+    ]
 
     patient.refresh_from_db()
     # rules §4.1: SSRI + SNRI counted -> stage II; §5: two non-responses -> TRD
@@ -119,8 +163,14 @@ def test_an_invalid_row_changes_nothing_and_keeps_what_was_typed(clinician_clien
     snapshot_count = StagingSnapshot.objects.count()
     rows = [
         trial_row(existing, dose_mg_per_day="200"),  # a valid change…
-        trial_row(drug="venlafaxine", dose_mg_per_day="0", weeks_at_dose="8",  # …and an invalid new row
-                  outcome="response", improvement_pct="30", augmentation="lithium 600, lithum 300"),
+        trial_row(
+            drug="venlafaxine",
+            dose_mg_per_day="0",
+            weeks_at_dose="8",  # …and an invalid new row
+            outcome="response",
+            improvement_pct="30",
+            augmentation="lithium 600, lithum 300",
+        ),
     ]
     response = clinician_client.post(url("trials", patient), formset_post("trials", rows, initial=1))
 
@@ -178,8 +228,16 @@ def test_only_changed_trials_get_a_new_version(clinician_client, episode, patien
 
 @pytest.mark.django_db
 def test_a_clinician_defined_drug_is_saved_and_staged_as_such(clinician_client, episode, patient):
-    rows = [trial_row(drug="esmirtazapine", drug_class="NaSSA", min_adequate_dose_mg="4.5",
-                      dose_mg_per_day="9", weeks_at_dose="8", improvement_pct="10")]
+    rows = [
+        trial_row(
+            drug="esmirtazapine",
+            drug_class="NaSSA",
+            min_adequate_dose_mg="4.5",
+            dose_mg_per_day="9",
+            weeks_at_dose="8",
+            improvement_pct="10",
+        )
+    ]
     assert clinician_client.post(url("trials", patient), formset_post("trials", rows)).status_code == 302
     patient.refresh_from_db()
     [trial] = patient.current_snapshot.result["trials"]
@@ -188,8 +246,9 @@ def test_a_clinician_defined_drug_is_saved_and_staged_as_such(clinician_client, 
 
 
 @pytest.mark.django_db
-def test_trials_page_query_count_does_not_grow_with_trials(clinician_client, episode, patient,
-                                                           django_assert_max_num_queries):
+def test_trials_page_query_count_does_not_grow_with_trials(
+    clinician_client, episode, patient, django_assert_max_num_queries
+):
     # session, user, membership, clinic, patient, episode, trials, augmentations; then the
     # session is saved on every request (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release)
     counts = []
@@ -234,15 +293,25 @@ def test_login_is_required(client, patient):
 
 
 def episode_post(prefix: str = "", **fields) -> dict:
-    data = {"onset": "2025-03-01", "severity": "moderate", "functional_impairment": "", "psychosocial_stressors": "",
-            **{item: "not_screened" for item in SCREENING_ITEMS}, **fields}
+    data = {
+        "onset": "2025-03-01",
+        "severity": "moderate",
+        "functional_impairment": "",
+        "psychosocial_stressors": "",
+        **dict.fromkeys(SCREENING_ITEMS, "not_screened"),
+        **fields,
+    }
     return {f"{prefix}-{name}" if prefix else name: value for name, value in data.items()}
 
 
 @pytest.mark.django_db
 def test_creating_the_first_episode_stages_the_patient(clinician_client, patient):
-    response = clinician_client.post(url("episode", patient), episode_post(
-        severity="severe", comorbidities=["anxiety"], psychosocial_stressors="yes", thyroid_function="positive"))
+    response = clinician_client.post(
+        url("episode", patient),
+        episode_post(
+            severity="severe", comorbidities=["anxiety"], psychosocial_stressors="yes", thyroid_function="positive"
+        ),
+    )
     assert response.status_code == 302 and response.url == url("detail", patient)
     episode = Episode.objects.get(patient=patient)
     assert episode.is_current and episode.severity == "severe"
@@ -342,8 +411,17 @@ def test_new_episode_page_without_a_current_episode_goes_to_the_episode_page(cli
 def test_courses_are_saved_together_and_restaged(clinician_client, episode, patient):
     make_trial(episode, "sertraline", 150, 8, improvement=10)
     data = {
-        **formset_post("ect", [{"electrode_placement": "bilateral", "sessions": "12", "outcome": "non_response",
-                                "started_on": "2025-06-01"}]),
+        **formset_post(
+            "ect",
+            [
+                {
+                    "electrode_placement": "bilateral",
+                    "sessions": "12",
+                    "outcome": "non_response",
+                    "started_on": "2025-06-01",
+                }
+            ],
+        ),
         **formset_post("other", [{"kind": "rtms", "weeks": "6", "outcome": "", "started_on": "2025-08-01"}]),
     }
     response = clinician_client.post(url("courses", patient), data)
@@ -376,8 +454,13 @@ def test_scores_are_range_checked_and_saved(clinician_client, episode, patient):
     assert "MADRS scores run from 0 to 60" in response.content.decode()
     assert not ScaleScore.objects.exists()
 
-    good = formset_post("scores", [{"scale": "MADRS", "score": "60", "rated_on": "2025-03-02"},
-                                   {"scale": "PHQ-9", "score": "14", "rated_on": "2025-04-02"}])
+    good = formset_post(
+        "scores",
+        [
+            {"scale": "MADRS", "score": "60", "rated_on": "2025-03-02"},
+            {"scale": "PHQ-9", "score": "14", "rated_on": "2025-04-02"},
+        ],
+    )
     assert clinician_client.post(url("scores", patient), good).status_code == 302
     assert list(episode.scale_scores.values_list("scale", "score")) == [("MADRS", 60), ("PHQ-9", 14)]
 

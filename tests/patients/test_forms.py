@@ -21,7 +21,7 @@ from patients.forms import (
     weeks_between,
 )
 from patients.models import Episode
-from staging.catalogue import default_catalogue
+from staging.engine.catalogue import default_catalogue
 from tests.factories import make_episode, make_patient, make_trial
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +81,11 @@ def test_adherence_is_optional_and_100_is_allowed():
 
 
 def test_improvement_cannot_exceed_100_but_may_be_negative():
-    assert_error(trial_form(improvement_pct="100.1"), "improvement_pct",
-                 "Improvement cannot be more than 100 % (negative means worse)")
+    assert_error(
+        trial_form(improvement_pct="100.1"),
+        "improvement_pct",
+        "Improvement cannot be more than 100 % (negative means worse)",
+    )
     assert trial_form(improvement_pct="-20").is_valid()
 
 
@@ -151,15 +154,24 @@ def test_scores_are_range_checked_per_scale(scale, baseline, end, field, message
 
 
 def test_scores_need_a_scale_and_both_scores():
-    assert_error(trial_form(baseline_score="30", end_score="12"), "improvement_scale",
-                 "Choose the scale of the baseline and end scores")
-    assert_error(trial_form(improvement_scale="MADRS", baseline_score="30"), "end_score",
-                 "Enter both the baseline and the end score, or neither")
+    assert_error(
+        trial_form(baseline_score="30", end_score="12"),
+        "improvement_scale",
+        "Choose the scale of the baseline and end scores",
+    )
+    assert_error(
+        trial_form(improvement_scale="MADRS", baseline_score="30"),
+        "end_score",
+        "Enter both the baseline and the end score, or neither",
+    )
 
 
 def test_a_zero_baseline_has_no_improvement_to_measure():
-    assert_error(trial_form(improvement_scale="PHQ-9", baseline_score="0", end_score="0"), "baseline_score",
-                 "A baseline score of 0 leaves no improvement to measure")
+    assert_error(
+        trial_form(improvement_scale="PHQ-9", baseline_score="0", end_score="0"),
+        "baseline_score",
+        "A baseline score of 0 leaves no improvement to measure",
+    )
 
 
 def test_typed_improvement_must_match_the_scores():
@@ -171,10 +183,26 @@ def test_typed_improvement_must_match_the_scores():
 @pytest.mark.parametrize(
     "outcome, improvement, message",
     [
-        ("response", "30", "Outcome 'response' needs at least 50 % improvement; 30 % was entered (that is partial response)"),
-        ("remission", "49.9", "Outcome 'remission' needs at least 50 % improvement; 49.9 % was entered (that is partial response)"),
-        ("partial_response", "10", "Outcome 'partial response' needs 25 % to under 50 % improvement; 10 % was entered (that is non response)"),
-        ("non_response", "25", "Outcome 'non response' needs under 25 % improvement; 25 % was entered (that is partial response)"),
+        (
+            "response",
+            "30",
+            "Outcome 'response' needs at least 50 % improvement; 30 % was entered (that is partial response)",
+        ),
+        (
+            "remission",
+            "49.9",
+            "Outcome 'remission' needs at least 50 % improvement; 49.9 % was entered (that is partial response)",
+        ),
+        (
+            "partial_response",
+            "10",
+            "Outcome 'partial response' needs 25 % to under 50 % improvement; 10 % was entered (that is non response)",
+        ),
+        (
+            "non_response",
+            "25",
+            "Outcome 'non response' needs under 25 % improvement; 25 % was entered (that is partial response)",
+        ),
     ],
 )
 def test_outcome_must_agree_with_the_improvement(outcome, improvement, message):
@@ -183,9 +211,17 @@ def test_outcome_must_agree_with_the_improvement(outcome, improvement, message):
 
 @pytest.mark.parametrize(
     "outcome, improvement",
-    [("response", "50"), ("remission", "80"), ("partial_response", "25"), ("partial_response", "49.9"),
-     ("non_response", "24.9"), ("non_response", "-10"), ("intolerance", "70"), ("intolerance", "0"),
-     ("response", "")],
+    [
+        ("response", "50"),
+        ("remission", "80"),
+        ("partial_response", "25"),
+        ("partial_response", "49.9"),
+        ("non_response", "24.9"),
+        ("non_response", "-10"),
+        ("intolerance", "70"),
+        ("intolerance", "0"),
+        ("response", ""),
+    ],
 )
 def test_agreeing_or_lone_outcomes_are_accepted(outcome, improvement):
     form = trial_form(outcome=outcome, improvement_pct=improvement)
@@ -194,8 +230,11 @@ def test_agreeing_or_lone_outcomes_are_accepted(outcome, improvement):
 
 def test_outcome_is_checked_against_the_improvement_from_scores():
     form = trial_form(outcome="response", improvement_scale="HAM-D17", baseline_score="20", end_score="14")
-    assert_error(form, "outcome",
-                 "Outcome 'response' needs at least 50 % improvement; 30 % comes from the scores (that is partial response)")
+    assert_error(
+        form,
+        "outcome",
+        "Outcome 'response' needs at least 50 % improvement; 30 % comes from the scores (that is partial response)",
+    )
 
 
 # --- trials: clinician-defined drugs (rules §1.2) -------------------------------------------
@@ -230,8 +269,9 @@ def test_a_clinician_defined_minimum_dose_must_be_positive():
 
 
 def test_augmentations_are_parsed_with_optional_doses_and_weeks():
-    parsed = parse_augmentations("Lithium 600, aripiprazole 5 mg/day; quetiapine, sertraline 50 mg for 6 weeks",
-                                 default_catalogue())
+    parsed = parse_augmentations(
+        "Lithium 600, aripiprazole 5 mg/day; quetiapine, sertraline 50 mg for 6 weeks", default_catalogue()
+    )
     assert parsed == [
         ParsedAugmentation("lithium", Decimal("600")),
         ParsedAugmentation("aripiprazole", Decimal("5")),
@@ -274,18 +314,40 @@ def test_an_existing_trial_shows_its_augmentations_as_text(clinic):
 
 
 def episode_data(**fields):
-    return {"onset": "2025-03-01", "severity": "moderate", "functional_impairment": "",
-            "psychosocial_stressors": "", **{item: "not_screened" for item in
-                                             ("bipolar_spectrum", "thyroid_function", "vitamin_b12", "vitamin_d",
-                                              "sleep_apnoea", "substance_use", "adhd", "ptsd",
-                                              "drug_interactions")}, **fields}
+    return {
+        "onset": "2025-03-01",
+        "severity": "moderate",
+        "functional_impairment": "",
+        "psychosocial_stressors": "",
+        **dict.fromkeys(
+            (
+                "bipolar_spectrum",
+                "thyroid_function",
+                "vitamin_b12",
+                "vitamin_d",
+                "sleep_apnoea",
+                "substance_use",
+                "adhd",
+                "ptsd",
+                "drug_interactions",
+            ),
+            "not_screened",
+        ),
+        **fields,
+    }
 
 
 def test_episode_form_saves_comorbidities_stressors_and_screening(clinic):
     patient = make_patient(clinic)
-    form = EpisodeForm(episode_data(comorbidities=["anxiety", "ptsd"], psychosocial_stressors="yes",
-                                    vitamin_d="positive", functional_impairment="severe"),
-                       instance=Episode(patient=patient))
+    form = EpisodeForm(
+        episode_data(
+            comorbidities=["anxiety", "ptsd"],
+            psychosocial_stressors="yes",
+            vitamin_d="positive",
+            functional_impairment="severe",
+        ),
+        instance=Episode(patient=patient),
+    )
     assert form.is_valid(), form.errors.as_json()
     episode = form.save()
     episode.refresh_from_db()
@@ -307,7 +369,7 @@ def test_onset_cannot_be_in_the_future():
 
 
 def test_severity_is_required_and_the_suggestion_is_shown_as_help():
-    from staging.severity import suggest_severity
+    from staging.engine.severity import suggest_severity
 
     assert "severity" in EpisodeForm(episode_data(severity="")).errors
     suggestion = suggest_severity("MADRS", 28)  # 20–34 is moderate (rules §1.1, Snaith 1986)
@@ -327,18 +389,30 @@ def test_end_of_episode_must_not_precede_its_onset(clinic):
 
 
 def test_scale_scores_are_range_checked_and_not_in_the_future():
-    assert_error(ScaleScoreForm({"scale": "MADRS", "score": "61", "rated_on": "2025-03-01"}), "score",
-                 "MADRS scores run from 0 to 60")
-    assert_error(ScaleScoreForm({"scale": "PHQ-9", "score": "28", "rated_on": "2025-03-01"}), "score",
-                 "PHQ-9 scores run from 0 to 27")
-    assert_error(ScaleScoreForm({"scale": "MADRS", "score": "20", "rated_on": TOMORROW.isoformat()}), "rated_on",
-                 "The rating date cannot be in the future")
+    assert_error(
+        ScaleScoreForm({"scale": "MADRS", "score": "61", "rated_on": "2025-03-01"}),
+        "score",
+        "MADRS scores run from 0 to 60",
+    )
+    assert_error(
+        ScaleScoreForm({"scale": "PHQ-9", "score": "28", "rated_on": "2025-03-01"}),
+        "score",
+        "PHQ-9 scores run from 0 to 27",
+    )
+    assert_error(
+        ScaleScoreForm({"scale": "MADRS", "score": "20", "rated_on": TOMORROW.isoformat()}),
+        "rated_on",
+        "The rating date cannot be in the future",
+    )
     assert ScaleScoreForm({"scale": "HAM-D17", "score": "52", "rated_on": "2025-03-01"}).is_valid()
 
 
 def test_course_forms_reject_zero_sessions_and_weeks():
-    assert_error(EctCourseForm({"electrode_placement": "bilateral", "sessions": "0", "outcome": "non_response"}),
-                 "sessions", "Sessions must be more than 0")
+    assert_error(
+        EctCourseForm({"electrode_placement": "bilateral", "sessions": "0", "outcome": "non_response"}),
+        "sessions",
+        "Sessions must be more than 0",
+    )
     assert_error(OtherCourseForm({"kind": "rtms", "weeks": "0"}), "weeks", "Weeks must be more than 0")
     assert OtherCourseForm({"kind": "rtms", "weeks": "6", "outcome": ""}).is_valid()
 

@@ -29,12 +29,36 @@ def staged_patients(clinic):
     chloe = make_patient(clinic, name="Chloe Carter", record_number="C-300")
     dmitri = make_patient(clinic, name="Dmitri Dyer", record_number="D-400")
     make_patient(clinic, name="Eve Unstaged", record_number="E-500")
-    _set_staging(alice, thase_rush_stage=2, msm_total=8, msm_category="moderate", mgh_score=2.5, label="trd",
-                 regulatory_trd=True, dtd_met=True)
-    _set_staging(bruno, thase_rush_stage=1, msm_total=5, msm_category="mild", mgh_score=1, label="single_failure",
-                 regulatory_trd=False, dtd_met=False)
-    _set_staging(chloe, thase_rush_stage=3, msm_total=12, msm_category="severe", mgh_score=6, label="trd",
-                 regulatory_trd=True, dtd_met=True)
+    _set_staging(
+        alice,
+        thase_rush_stage=2,
+        msm_total=8,
+        msm_category="moderate",
+        mgh_score=2.5,
+        label="trd",
+        regulatory_trd=True,
+        dtd_met=True,
+    )
+    _set_staging(
+        bruno,
+        thase_rush_stage=1,
+        msm_total=5,
+        msm_category="mild",
+        mgh_score=1,
+        label="single_failure",
+        regulatory_trd=False,
+        dtd_met=False,
+    )
+    _set_staging(
+        chloe,
+        thase_rush_stage=3,
+        msm_total=12,
+        msm_category="severe",
+        mgh_score=6,
+        label="trd",
+        regulatory_trd=True,
+        dtd_met=True,
+    )
     _set_staging(dmitri, thase_rush_stage=0, label="not_staged", regulatory_trd=False, dtd_met=True, mgh_score=0)
     return clinic
 
@@ -143,8 +167,16 @@ def test_sort_by_last_assessed(clinician_client, clinic):
     make_patient(clinic, name="Never Staged")
     assert older.staged_at < newer.staged_at
 
-    assert _names(clinician_client.get(LIST, {"sort": "-assessed"})) == ["Newer Staging", "Older Staging", "Never Staged"]
-    assert _names(clinician_client.get(LIST, {"sort": "assessed"})) == ["Older Staging", "Newer Staging", "Never Staged"]
+    assert _names(clinician_client.get(LIST, {"sort": "-assessed"})) == [
+        "Newer Staging",
+        "Older Staging",
+        "Never Staged",
+    ]
+    assert _names(clinician_client.get(LIST, {"sort": "assessed"})) == [
+        "Older Staging",
+        "Newer Staging",
+        "Never Staged",
+    ]
 
 
 def test_pagination_keeps_filters_and_sort(clinician_client, clinic):
@@ -169,8 +201,9 @@ def test_pagination_keeps_filters_and_sort(clinician_client, clinic):
 
 
 def test_bad_parameters_are_ignored_with_a_note(clinician_client, staged_patients):
-    response = clinician_client.get(LIST, {"stage": "9", "sort": "password", "dtd": "maybe", "label": "trd",
-                                           "page": "x"})
+    response = clinician_client.get(
+        LIST, {"stage": "9", "sort": "password", "dtd": "maybe", "label": "trd", "page": "x"}
+    )
 
     assert response.status_code == 200
     assert _names(response) == ["Alice Archer", "Chloe Carter"]  # the valid label filter still applies
@@ -184,8 +217,9 @@ def test_columns_show_stored_staging(clinician_client, clinic):
     patient = make_staged_trd_patient(clinic, name="Trd Patient", date_of_birth=date(1970, 5, 17))
 
     response = clinician_client.get(LIST)
-    row = re.search(r"<tr>\s*<td[^>]*>" + re.escape(patient.record_number) + r".*?</tr>",
-                    response.content.decode(), re.S).group(0)
+    row = re.search(
+        r"<tr>\s*<td[^>]*>" + re.escape(patient.record_number) + r".*?</tr>", response.content.decode(), re.S
+    ).group(0)
 
     assert reverse("patients:detail", args=[patient.pk]) in row
     assert f">{patient.thase_rush_roman}<" in row
@@ -195,8 +229,16 @@ def test_columns_show_stored_staging(clinician_client, clinic):
 
 def _seed(clinic, count):
     for number in range(count):
-        _set_staging(make_patient(clinic), thase_rush_stage=number % 6, msm_total=9, msm_category="moderate",
-                     mgh_score=3, label="trd", regulatory_trd=True, dtd_met=True)
+        _set_staging(
+            make_patient(clinic),
+            thase_rush_stage=number % 6,
+            msm_total=9,
+            msm_category="moderate",
+            mgh_score=3,
+            label="trd",
+            regulatory_trd=True,
+            dtd_met=True,
+        )
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -222,10 +264,14 @@ def test_later_pages_keep_the_sort_order(clinician_client, clinic):
     """Pages after the first load ids first, then rows: the rows must come back in sort order."""
     patients = make_patients(clinic, 60, name_prefix="Sorted")
     for index, patient in enumerate(patients):
-        _set_staging(patient, thase_rush_stage=2 if index % 4 else 1, msm_total=None if index % 7 == 0 else 3 + index % 13)
+        _set_staging(
+            patient, thase_rush_stage=2 if index % 4 else 1, msm_total=None if index % 7 == 0 else 3 + index % 13
+        )
     patients = list(Patient.objects.filter(thase_rush_stage=2))
     # -msm: highest first, unstaged (NULL) last; ties by name, then pk (patients.filters)
-    expected = [p.name for p in sorted(patients, key=lambda p: (p.msm_total is None, -(p.msm_total or 0), p.name, p.pk))]
+    expected = [
+        p.name for p in sorted(patients, key=lambda p: (p.msm_total is None, -(p.msm_total or 0), p.name, p.pk))
+    ]
 
     shown = []
     for number in (1, 2):

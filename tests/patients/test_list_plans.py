@@ -57,7 +57,9 @@ def test_page_ids_follow_an_index_without_sorting(clinician, clinic, other_clini
     patients = make_patients(clinic, 60) + make_patients(other_clinic, 240)  # the clinic is a real filter
     for number, patient in enumerate(patients):
         Patient.objects.filter(pk=patient.pk).update(
-            thase_rush_stage=number % 6, msm_total=3 + number % 13, label="trd" if number % 3 else "prd",
+            thase_rush_stage=number % 6,
+            msm_total=3 + number % 13,
+            label="trd" if number % 3 else "prd",
             regulatory_trd=number % 2 == 0,
         )
 

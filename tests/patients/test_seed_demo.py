@@ -15,7 +15,7 @@ from patients.access import is_clinic_admin
 from patients.demo import DEMO_PATIENTS, lay_out_trials, months_before
 from patients.models import Clinic, EctCourse, Episode, Membership, OtherCourse, Patient, ScaleScore, Trial
 from patients.permissions import CLINIC_ADMINS_GROUP
-from staging.inputs import OTHER_COURSE_KINDS
+from staging.engine.inputs import OTHER_COURSE_KINDS
 
 LOGIN_LINE = re.compile(r"^(clinician|admin) login: (\S+) / (\S+)$", re.MULTILINE)
 ALL_LABELS = {"remission", "responding", "trd", "prd", "single_failure", "not_staged"}
@@ -65,7 +65,9 @@ def test_each_demo_patient_gets_the_stage_and_label_its_story_intends(debug_on):
     seed()
     stored = {p.record_number: (p.thase_rush_stage, p.label) for p in Patient.objects.filter(clinic=demo_clinic())}
     intended = {p.record_number: (p.expected_stage, p.expected_label) for p in DEMO_PATIENTS}
-    mismatches = {number: (stored[number], intended[number]) for number in intended if stored[number] != intended[number]}
+    mismatches = {
+        number: (stored[number], intended[number]) for number in intended if stored[number] != intended[number]
+    }
     assert not mismatches, f"stored vs intended (stage, label): {mismatches}"
 
 
@@ -73,7 +75,9 @@ def test_each_demo_patient_gets_the_stage_and_label_its_story_intends(debug_on):
 def test_demo_shows_the_variety_a_clinician_should_see(debug_on):
     seed()
     clinic = demo_clinic()
-    snapshots = [p.current_snapshot.result for p in Patient.objects.filter(clinic=clinic).select_related("current_snapshot")]
+    snapshots = [
+        p.current_snapshot.result for p in Patient.objects.filter(clinic=clinic).select_related("current_snapshot")
+    ]
     reasons = {reason for result in snapshots for trial in result["trials"] for reason in trial["inadequate_reasons"]}
     assert reasons >= {"intolerance", "dose_below_minimum", "too_short", "low_adherence"}
     trials = Trial.objects.filter(episode__patient__clinic=clinic)
@@ -172,8 +176,14 @@ def test_reseeding_after_a_report_was_generated_for_a_demo_patient(debug_on):
     seed()
     patient = Patient.objects.filter(clinic=demo_clinic()).select_related("current_snapshot").first()
     GeneratedReport.objects.create(
-        patient=patient, snapshot=patient.current_snapshot, generated_by="clinician", channel=GeneratedReport.WEB,
-        sha256="0" * 64, paper_size="A4", page_count=1, byte_size=100,
+        patient=patient,
+        snapshot=patient.current_snapshot,
+        generated_by="clinician",
+        channel=GeneratedReport.WEB,
+        sha256="0" * 64,
+        paper_size="A4",
+        page_count=1,
+        byte_size=100,
     )
     seed()
     assert Patient.objects.filter(clinic=demo_clinic()).count() == len(DEMO_PATIENTS)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from patients.models import Clinic, Episode, Patient, StagingSnapshot, Trial
-from staging.catalogue import default_catalogue
+from staging.engine.catalogue import default_catalogue
 
 
 def seed(*args) -> tuple[str, str]:
@@ -43,7 +43,9 @@ def test_seeds_staged_patients_covering_several_labels():
     trials = Trial.objects.filter(episode__patient__clinic=clinic)
     assert trials.count() > 150
     assert all(catalogue.get(drug) or drug_class for drug, drug_class in trials.values_list("drug", "drug_class"))
-    below_minimum = [t for t in trials if not t.drug_class and float(t.dose_mg_per_day) < catalogue.get(t.drug).min_dose_mg]
+    below_minimum = [
+        t for t in trials if not t.drug_class and float(t.dose_mg_per_day) < catalogue.get(t.drug).min_dose_mg
+    ]
     assert below_minimum
     assert Episode.objects.filter(patient__clinic=clinic, ended_on__isnull=False).exists()  # earlier episodes
 

@@ -38,8 +38,16 @@ def episode(clinic):
 
 def test_dated_trials_have_one_bar_each_with_drug_dose_and_outcome(episode):
     make_trial(episode, "sertraline", 150, 8, improvement=10, started_on=date(2024, 2, 1))
-    make_trial(episode, "venlafaxine", 225, 10, improvement=60, started_on=date(2024, 5, 1),
-               ended_on=date(2024, 8, 1), augmentation=[("lithium", 800)])
+    make_trial(
+        episode,
+        "venlafaxine",
+        225,
+        10,
+        improvement=60,
+        started_on=date(2024, 5, 1),
+        ended_on=date(2024, 8, 1),
+        augmentation=[("lithium", 800)],
+    )
 
     root = _parse(render_timeline_svg(episode, today=TODAY))
 
@@ -58,7 +66,9 @@ def test_bar_length_follows_weeks_or_end_date(episode):
 
     root = _parse(render_timeline_svg(episode, today=TODAY))
 
-    eight_weeks, to_june = (float(group.find(f"{SVG}rect").get("width")) for group in _trial_groups(root, undated=False))
+    eight_weeks, to_june = (
+        float(group.find(f"{SVG}rect").get("width")) for group in _trial_groups(root, undated=False)
+    )
     # 8 weeks = 56 days; 1 Feb to 1 Jun = 121 days, so the second bar is about twice as long
     assert to_june / eight_weeks == pytest.approx(121 / 56, rel=0.05)
 
@@ -152,8 +162,14 @@ def test_text_is_escaped(episode):
 def test_outcome_legend_lists_every_outcome(episode):
     root = _parse(render_timeline_svg(episode, today=TODAY))
     texts = _texts(root)
-    for words in ("remission", "response", "partial response", "no response", "stopped for adverse effects",
-                  "not documented"):
+    for words in (
+        "remission",
+        "response",
+        "partial response",
+        "no response",
+        "stopped for adverse effects",
+        "not documented",
+    ):
         assert words in texts
 
 

@@ -23,7 +23,11 @@ def test_check_deploy_reports_no_issues_with_production_settings():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -62,8 +66,15 @@ def test_no_page_has_inline_script_or_style(clinician_client, clinic):
 
     patient = make_staged_trd_patient(clinic)
     pages = ["patients:list", "patients:create"] + [
-        (name, patient.pk) for name in ("patients:detail", "patients:edit", "patients:episode", "patients:trials",
-                                        "patients:courses", "patients:scores")
+        (name, patient.pk)
+        for name in (
+            "patients:detail",
+            "patients:edit",
+            "patients:episode",
+            "patients:trials",
+            "patients:courses",
+            "patients:scores",
+        )
     ]
     for page in pages:
         url = reverse(page) if isinstance(page, str) else reverse(page[0], args=[page[1]])

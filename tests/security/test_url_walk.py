@@ -42,9 +42,7 @@ LOGIN = "/accounts/login/"
 # unnamed) with the paths to visit.
 REGEX_ROUTES = {
     # The admin builds this regex from the registered apps: every one of them is visited.
-    "admin:app_list": lambda world: sorted(
-        {f"/admin/{model._meta.app_label}/" for model in admin.site._registry}
-    ),
+    "admin:app_list": lambda world: sorted({f"/admin/{model._meta.app_label}/" for model in admin.site._registry}),
     "admin/(?P<url>.*)$": lambda world: ["/admin/no-such-page/"],
 }
 
@@ -141,8 +139,14 @@ def build_world() -> World:
         ),
         "audit.auditentry": AuditEntry.objects.filter(clinic_id=clinic_a.pk).order_by("pk").first(),
         "staging.generatedreport": GeneratedReport.objects.create(
-            patient=patient, snapshot=patient.current_snapshot, generated_by="clin_a", channel=GeneratedReport.WEB,
-            sha256="0" * 64, paper_size="A4", page_count=1, byte_size=1000,
+            patient=patient,
+            snapshot=patient.current_snapshot,
+            generated_by="clin_a",
+            channel=GeneratedReport.WEB,
+            sha256="0" * 64,
+            paper_size="A4",
+            page_count=1,
+            byte_size=1000,
         ),
     }
     return world
@@ -150,7 +154,12 @@ def build_world() -> World:
 
 # Admin models whose objects belong to one clinic: another clinic's admin must not reach them.
 CLINIC_SCOPED_ADMIN_MODELS = {
-    "auth.user", "patients.patient", "patients.episode", "patients.clinic", "patients.membership", "audit.auditentry",
+    "auth.user",
+    "patients.patient",
+    "patients.episode",
+    "patients.clinic",
+    "patients.membership",
+    "audit.auditentry",
     "staging.generatedreport",
 }
 
@@ -161,8 +170,10 @@ def value_for(route: Route, parameter: str, world: World):
         return world.patient.pk
     if route.is_admin:
         if route.name == "admin:view_on_site":
-            return {"content_type_id": ContentType.objects.get_for_model(world.patient).pk,
-                    "object_id": world.patient.pk}[parameter]
+            return {
+                "content_type_id": ContentType.objects.get_for_model(world.patient).pk,
+                "object_id": world.patient.pk,
+            }[parameter]
         model_label = _admin_model_label(route)
         if model_label and parameter in ("object_id", "id"):
             return world.admin_objects[model_label].pk
@@ -225,14 +236,20 @@ def check(route: Route, path: str, role: str, response, world: World) -> str | N
     if role == "anonymous":
         if route.name == "login":
             return None if status == 200 else f"log-in page answered {status}"
-        return None if status == 302 and _location(response) == LOGIN else f"anonymous got {status} {_location(response)}"
+        return (
+            None if status == 302 and _location(response) == LOGIN else f"anonymous got {status} {_location(response)}"
+        )
     patient_page = "pk" in route.parameters
     if patient_page and role in ("clinician_b", "admin_b"):
         return None if status == 404 else f"another clinic's patient answered {status}, not 404"
     if status in (403, 404):
         return f"{status} for a page this role may use"
-    if status == 200 and patient_page and world.patient.name.encode() not in response.content and \
-            response["Content-Type"].startswith("text/html"):
+    if (
+        status == 200
+        and patient_page
+        and world.patient.name.encode() not in response.content
+        and response["Content-Type"].startswith("text/html")
+    ):
         return "the patient page does not show the patient"
     return None
 
@@ -253,7 +270,9 @@ def _check_admin(route: Route, role: str, response, user, world: World) -> str |
         if route.name == "admin:autocomplete":  # the membership admin it serves is for superusers
             return None if not user.is_superuser else "autocomplete refused a superuser"
         return None if _refused_on_whole_model(route, user) else "403 for an action this user may take on the model"
-    if status == 404 and (route.pattern == ADMIN_CATCH_ALL or (route.name == "admin:app_list" and not user.is_superuser)):
+    if status == 404 and (
+        route.pattern == ADMIN_CATCH_ALL or (route.name == "admin:app_list" and not user.is_superuser)
+    ):
         return None
     if status == 404:
         if has_object and label in CLINIC_SCOPED_ADMIN_MODELS and role == "admin_b":
@@ -280,8 +299,14 @@ def test_every_url_parameter_is_mapped(db):
 
 def test_the_walk_covers_the_projects_url_namespaces(db):
     names = {route.name for route in all_routes()}
-    assert {"patients:detail", "patients:list", "staging:report", "audit:patient_history",
-            "admin:patients_patient_change", "login"} <= names
+    assert {
+        "patients:detail",
+        "patients:list",
+        "staging:report",
+        "audit:patient_history",
+        "admin:patients_patient_change",
+        "login",
+    } <= names
 
 
 @pytest.mark.parametrize("role", ROLES)

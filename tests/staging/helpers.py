@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from staging.inputs import (
+from staging.engine.inputs import (
     OUTCOMES,
     SCREENING_ITEMS,
     Augmentation,
@@ -18,19 +18,32 @@ from staging.inputs import (
 ALL_SCREENED = tuple((item, "screened_negative") for item in SCREENING_ITEMS)
 
 
-def trial(drug="sertraline", dose=None, weeks=8, adherence=100, improvement=None, outcome="non_response", **extra) -> Trial:
+def trial(
+    drug="sertraline", dose=None, weeks=8, adherence=100, improvement=None, outcome="non_response", **extra
+) -> Trial:
     """A failed adequate trial unless told otherwise."""
-    from staging.catalogue import default_catalogue
+    from staging.engine.catalogue import default_catalogue
 
     if dose is None:
         entry = default_catalogue().get(drug)
         dose = entry.min_dose_mg if entry else extra.get("min_adequate_dose_mg", 10)
-    augmentation = tuple(Augmentation(agent) if isinstance(agent, str) else agent for agent in extra.pop("augmentation", ()))
+    augmentation = tuple(
+        Augmentation(agent) if isinstance(agent, str) else agent for agent in extra.pop("augmentation", ())
+    )
     return Trial(drug, dose, weeks, adherence, improvement, outcome, augmentation, **extra)
 
 
-def record(*trials: Trial, onset=date(2024, 1, 1), assessed_on=date(2024, 6, 1), severity="moderate", age=40,
-           ect=(), other=(), screening=ALL_SCREENED, **episode) -> StagingInput:
+def record(
+    *trials: Trial,
+    onset=date(2024, 1, 1),
+    assessed_on=date(2024, 6, 1),
+    severity="moderate",
+    age=40,
+    ect=(),
+    other=(),
+    screening=ALL_SCREENED,
+    **episode,
+) -> StagingInput:
     return StagingInput(
         assessed_on=assessed_on,
         age=age,
@@ -74,8 +87,21 @@ def validate_output_shape(output: dict) -> None:
     count = len(trials)
     for index, item in enumerate(trials):
         where = f"trials[{index}]"
-        _keys(item, {"drug", "drug_class", "clinician_defined", "min_adequate_dose_mg", "adequate",
-                     "inadequate_reasons", "outcome", "counted", "explanation"}, where)
+        _keys(
+            item,
+            {
+                "drug",
+                "drug_class",
+                "clinician_defined",
+                "min_adequate_dose_mg",
+                "adequate",
+                "inadequate_reasons",
+                "outcome",
+                "counted",
+                "explanation",
+            },
+            where,
+        )
         assert isinstance(item["drug"], str) and isinstance(item["drug_class"], str), where
         assert type(item["clinician_defined"]) is bool and type(item["adequate"]) is bool, where
         assert type(item["counted"]) is bool, where
@@ -96,8 +122,11 @@ def validate_output_shape(output: dict) -> None:
     _notes(thase["interpretation_notes"], "thase_rush")
 
     msm = output["maudsley"]
-    _keys(msm, {"applicable", "total", "category", "items", "counted_trials", "explanation", "interpretation_notes"},
-          "maudsley")
+    _keys(
+        msm,
+        {"applicable", "total", "category", "items", "counted_trials", "explanation", "interpretation_notes"},
+        "maudsley",
+    )
     assert type(msm["applicable"]) is bool
     if msm["applicable"]:
         _keys(msm["items"], {"duration", "severity", "antidepressants", "augmentation", "ect"}, "maudsley.items")
@@ -116,8 +145,19 @@ def validate_output_shape(output: dict) -> None:
     _notes(mgh["interpretation_notes"], "mgh")
 
     classification = output["classification"]
-    _keys(classification, {"label", "regulatory_trd", "regulatory_trd_trials", "chronic", "most_recent_trial",
-                           "explanation", "interpretation_notes"}, "classification")
+    _keys(
+        classification,
+        {
+            "label",
+            "regulatory_trd",
+            "regulatory_trd_trials",
+            "chronic",
+            "most_recent_trial",
+            "explanation",
+            "interpretation_notes",
+        },
+        "classification",
+    )
     assert classification["label"] in LABELS
     assert type(classification["regulatory_trd"]) is bool and type(classification["chronic"]) is bool
     _indices(classification["regulatory_trd_trials"], count, "regulatory_trd_trials")

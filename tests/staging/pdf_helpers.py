@@ -45,15 +45,15 @@ def parse_pgm(data: bytes) -> tuple[int, int, bytes]:
     """A binary PGM (P5): magic, width, height, maxval separated by whitespace, then the pixels."""
     fields, position = [], 0
     while len(fields) < 4:
-        while data[position:position + 1].isspace():
+        while data[position : position + 1].isspace():
             position += 1
         start = position
-        while not data[position:position + 1].isspace():
+        while not data[position : position + 1].isspace():
             position += 1
         fields.append(data[start:position])
     magic, width, height, maxval = fields[0], int(fields[1]), int(fields[2]), int(fields[3])
     assert magic == b"P5" and maxval < 256, (magic, maxval)
-    pixels = data[position + 1:position + 1 + width * height]
+    pixels = data[position + 1 : position + 1 + width * height]
     assert len(pixels) == width * height
     return width, height, pixels
 
@@ -68,6 +68,7 @@ def all_page_pixels(pdf: bytes, workdir: Path, dpi: int = 50) -> list[bytes]:
     source.write_bytes(pdf)
     for old in workdir.glob("compare-page*.pgm"):
         old.unlink()
-    subprocess.run([PDFTOPPM, "-r", str(dpi), "-gray", str(source), str(workdir / "compare-page")], check=True,
-                   timeout=120)
+    subprocess.run(
+        [PDFTOPPM, "-r", str(dpi), "-gray", str(source), str(workdir / "compare-page")], check=True, timeout=120
+    )
     return [path.read_bytes() for path in sorted(workdir.glob("compare-page*.pgm"))]

@@ -2,9 +2,9 @@
 
 import pytest
 
-from staging.adequacy import REASON_CODES, UnknownDrugError, resolve_drug
-from staging.catalogue import default_catalogue
 from staging.engine import stage
+from staging.engine.adequacy import REASON_CODES, UnknownDrugError, resolve_drug
+from staging.engine.catalogue import default_catalogue
 from tests.staging.helpers import record, trial
 
 
@@ -37,9 +37,16 @@ def test_dose_below_minimum_explained_in_words():
     assert judged(trial("sertraline", dose=50)).adequate
 
 
-@pytest.mark.parametrize("age, dose, adequate, minimum", [
-    (64, 25, False, 50), (64, 50, True, 50), (65, 25, True, 25), (65, 24, False, 25), (None, 25, False, 50),
-])
+@pytest.mark.parametrize(
+    "age, dose, adequate, minimum",
+    [
+        (64, 25, False, 50),
+        (64, 50, True, 50),
+        (65, 25, True, 25),
+        (65, 24, False, 25),
+        (None, 25, False, 50),
+    ],
+)
 def test_age_64_vs_65_uses_the_65_column(age, dose, adequate, minimum):
     result = judged(trial("sertraline", dose=dose), age=age)
     assert result.adequate is adequate

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from staging.catalogue import (
+from staging.engine.catalogue import (
     SHIPPED_CATALOGUE_PATH,
     CatalogueEntry,
     CatalogueError,
@@ -14,11 +14,20 @@ from staging.catalogue import (
     load_catalogue,
     parse_catalogue,
 )
-from staging.inputs import DRUG_CLASSES, RULESET_ID
+from staging.engine.inputs import DRUG_CLASSES, RULESET_ID
 
 HEADER = "drug,class,min_dose_mg,min_dose_65_mg,source\n"
 
-TCA_150 = ["amitriptyline", "amoxapine", "clomipramine", "desipramine", "doxepin", "imipramine", "maprotiline", "trimipramine"]
+TCA_150 = [
+    "amitriptyline",
+    "amoxapine",
+    "clomipramine",
+    "desipramine",
+    "doxepin",
+    "imipramine",
+    "maprotiline",
+    "trimipramine",
+]
 
 
 def test_shipped_catalogue_is_the_ruleset_and_has_every_drug_of_section_9():
@@ -83,7 +92,7 @@ def test_every_bad_row_is_reported_with_its_line_number():
         parse_catalogue(text, "site.csv")
     errors = raised.value.errors
     assert [line for line, _ in errors] == [4, 5, 6, 7, 8, 8, 9]
-    messages = dict()
+    messages = {}
     for line, message in errors:
         messages.setdefault(line, []).append(message)
     assert "unknown class 'SSRi'" in messages[4][0]
@@ -97,13 +106,16 @@ def test_every_bad_row_is_reported_with_its_line_number():
     assert "7 errors" in str(raised.value)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("", "empty"),
-    ("drug,klass,min,min65,source\nsertraline,SSRI,50,25,ATRQ\n", "header must be"),
-    (HEADER, "no drug rows"),
-    (HEADER + "sertraline,SSRI,nan,,ATRQ\n", "not a finite number"),
-    (HEADER + "Sertraline,SSRI,50,,ATRQ\n", "lower-case"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", "empty"),
+        ("drug,klass,min,min65,source\nsertraline,SSRI,50,25,ATRQ\n", "header must be"),
+        (HEADER, "no drug rows"),
+        (HEADER + "sertraline,SSRI,nan,,ATRQ\n", "not a finite number"),
+        (HEADER + "Sertraline,SSRI,50,,ATRQ\n", "lower-case"),
+    ],
+)
 def test_malformed_files_are_rejected(text, expected):
     with pytest.raises(CatalogueError, match=expected):
         parse_catalogue(text)

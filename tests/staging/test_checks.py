@@ -1,8 +1,8 @@
 """System check staging.E001: a malformed catalogue stops start-up, naming the row."""
 
+import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-import pytest
 
 from staging.checks import check_catalogue
 
@@ -21,8 +21,10 @@ def test_each_bad_row_is_one_error_naming_the_line(tmp_path, settings):
     settings.TRD_CATALOGUE_PATH = str(path)
     errors = check_catalogue()
     assert [error.id for error in errors] == ["staging.E001"] * 3
-    assert errors[0].msg == f"Antidepressant catalogue {path}, line 3: foo: unknown class 'SSRi' " \
-                            "(expected one of SSRI, SNRI, TCA, MAOI, RIMA, NDRI, NaSSA, SARI, multimodal, melatonergic, NRI)"
+    assert (
+        errors[0].msg == f"Antidepressant catalogue {path}, line 3: foo: unknown class 'SSRi' "
+        "(expected one of SSRI, SNRI, TCA, MAOI, RIMA, NDRI, NaSSA, SARI, multimodal, melatonergic, NRI)"
+    )
     assert "line 4: bar: min_dose_mg '-1' must be greater than 0" in errors[1].msg
     assert "line 4: bar: source is empty" in errors[2].msg
 

@@ -25,7 +25,9 @@ def test_responding_when_the_most_recent_trial_responded():
 def test_trd_needs_two_counted_non_responses():
     result = classify(trial("sertraline"), trial("venlafaxine"))
     assert result.label == "trd"
-    assert "2 counted trials without response (under 25 % improvement): sertraline and venlafaxine" in result.explanation
+    assert (
+        "2 counted trials without response (under 25 % improvement): sertraline and venlafaxine" in result.explanation
+    )
 
 
 def test_prd_when_a_counted_trial_is_a_partial_response():
@@ -55,8 +57,9 @@ def test_two_non_responses_of_the_same_drug_are_one_counted_trial():
 
 
 def test_regulatory_trd_cites_the_trials_and_counts_partial_responses():
-    result = classify(trial("sertraline", dose=10), trial("venlafaxine", outcome="partial_response"),
-                      trial("mirtazapine"))
+    result = classify(
+        trial("sertraline", dose=10), trial("venlafaxine", outcome="partial_response"), trial("mirtazapine")
+    )
     assert result.regulatory_trd and result.regulatory_trd_trials == (1, 2)
     assert result.label == "prd"
     assert "Regulatory TRD (FDA/EMA): yes" in result.explanation
@@ -75,17 +78,22 @@ def test_chronic_from_a_leap_day_onset():
 
 # ---- the most recent trial ------------------------------------------------------------------
 
+
 def test_most_recent_by_date_when_every_trial_is_dated():
-    result = classify(trial("bupropion", outcome="remission", started_on=date(2024, 5, 1)),
-                      trial("sertraline", started_on=date(2024, 1, 1)),
-                      trial("venlafaxine", started_on=date(2024, 3, 1)))
+    result = classify(
+        trial("bupropion", outcome="remission", started_on=date(2024, 5, 1)),
+        trial("sertraline", started_on=date(2024, 1, 1)),
+        trial("venlafaxine", started_on=date(2024, 3, 1)),
+    )
     assert result.most_recent_trial == 0 and result.label == "remission"
     assert "(latest start date)" in result.explanation
 
 
 def test_date_ties_go_to_the_later_in_input_order():
-    result = classify(trial("bupropion", outcome="remission", started_on=date(2024, 5, 1)),
-                      trial("sertraline", started_on=date(2024, 5, 1)))
+    result = classify(
+        trial("bupropion", outcome="remission", started_on=date(2024, 5, 1)),
+        trial("sertraline", started_on=date(2024, 5, 1)),
+    )
     assert result.most_recent_trial == 1 and result.label == "single_failure"
 
 
@@ -95,8 +103,9 @@ def test_undated_trials_use_input_order():
 
 
 def test_mixed_dated_and_undated_trials_use_input_order():
-    result = classify(trial("bupropion", outcome="response", started_on=date(2024, 5, 1)),
-                      trial("sertraline", started_on=None))
+    result = classify(
+        trial("bupropion", outcome="response", started_on=date(2024, 5, 1)), trial("sertraline", started_on=None)
+    )
     assert result.most_recent_trial == 1 and result.label == "single_failure"
     assert "last entered; not every trial has a start date" in result.explanation
 

@@ -25,12 +25,14 @@ def test_an_inadequate_higher_dose_does_not_displace_the_adequate_one():
 
 
 def test_responses_and_unknown_outcomes_are_never_counted():
-    result = stage(record(
-        trial("sertraline", outcome="response"),
-        trial("fluoxetine", outcome=None, improvement=None),
-        trial("citalopram", outcome="remission"),
-        trial("venlafaxine", outcome="partial_response"),
-    ))
+    result = stage(
+        record(
+            trial("sertraline", outcome="response"),
+            trial("fluoxetine", outcome=None, improvement=None),
+            trial("citalopram", outcome="remission"),
+            trial("venlafaxine", outcome="partial_response"),
+        )
+    )
     assert [t.counted for t in result.trials] == [False, False, False, True]
     assert result.trials[1].outcome == "unknown"
     assert result.trials[1].adequate  # unknown outcome does not make it inadequate, only uncounted
@@ -39,8 +41,14 @@ def test_responses_and_unknown_outcomes_are_never_counted():
 
 def test_explanations_name_counted_and_ignored_trials():
     result = stage(record(trial("sertraline"), trial("venlafaxine"), trial("fluoxetine", dose=10)))
-    expected = ("Counted: sertraline (SSRI), venlafaxine (SNRI). Not counted: fluoxetine — dose below minimum "
-                "(10 mg/day is below the adequate 20 mg/day).")
-    for explanation in (result.thase_rush.explanation, result.maudsley.explanation, result.mgh.explanation,
-                        result.classification.explanation):
+    expected = (
+        "Counted: sertraline (SSRI), venlafaxine (SNRI). Not counted: fluoxetine — dose below minimum "
+        "(10 mg/day is below the adequate 20 mg/day)."
+    )
+    for explanation in (
+        result.thase_rush.explanation,
+        result.maudsley.explanation,
+        result.mgh.explanation,
+        result.classification.explanation,
+    ):
         assert expected in explanation

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from staging.engine import stage
-from staging.inputs import SCREENING_ITEMS
+from staging.engine.inputs import SCREENING_ITEMS
 from tests.staging.helpers import record, trial
 
 
@@ -19,32 +19,41 @@ def test_met_with_an_adequate_trial_and_moderate_severity():
     assert result.reasons == ("Treatment was made: 1 adequate trial.", "Burden persists: severity moderate.")
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"severity": "mild", "functional_impairment": "moderate"},
-    {"severity": "mild", "functional_impairment": "severe"},
-    {"severity": "severe_psychotic"},
-    {"severity": "mild", "onset": date(2021, 1, 1), "assessed_on": date(2024, 1, 2)},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"severity": "mild", "functional_impairment": "moderate"},
+        {"severity": "mild", "functional_impairment": "severe"},
+        {"severity": "severe_psychotic"},
+        {"severity": "mild", "onset": date(2021, 1, 1), "assessed_on": date(2024, 1, 2)},
+    ],
+)
 def test_each_burden_is_enough(kwargs):
     assert dtd(trial(), **kwargs).met
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"severity": "mild"},
-    {"severity": "subsyndromal", "functional_impairment": "mild"},
-    {"severity": "mild", "functional_impairment": "none"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"severity": "mild"},
+        {"severity": "subsyndromal", "functional_impairment": "mild"},
+        {"severity": "mild", "functional_impairment": "none"},
+    ],
+)
 def test_not_met_without_burden(kwargs):
     result = dtd(trial(), **kwargs)
     assert not result.met
     assert result.reasons[1].startswith("No persisting burden")
 
 
-@pytest.mark.parametrize("kwargs, met", [
-    ({}, False),
-    ({"ect": [("bifrontal", "response")]}, True),
-    ({"other": ["psychotherapy"]}, True),
-])
+@pytest.mark.parametrize(
+    "kwargs, met",
+    [
+        ({}, False),
+        ({"ect": [("bifrontal", "response")]}, True),
+        ({"other": ["psychotherapy"]}, True),
+    ],
+)
 def test_treatment_can_be_ect_or_another_course(kwargs, met):
     result = dtd(trial(dose=5), severity="severe", **kwargs)  # the only trial is inadequate
     assert result.met is met
@@ -61,9 +70,15 @@ def test_complexity_factors():
     screening = (("bipolar_spectrum", "positive"),) + tuple(
         (item, "screened_negative") for item in SCREENING_ITEMS if item not in ("bipolar_spectrum", "vitamin_d")
     )  # vitamin_d absent → not screened
-    result = dtd(trial("sertraline", outcome="intolerance"), trial("venlafaxine", outcome="intolerance"),
-                 comorbidities=("anxiety", "ptsd"), psychosocial_stressors=True, screening=screening,
-                 onset=date(2020, 1, 1), assessed_on=date(2024, 1, 1))
+    result = dtd(
+        trial("sertraline", outcome="intolerance"),
+        trial("venlafaxine", outcome="intolerance"),
+        comorbidities=("anxiety", "ptsd"),
+        psychosocial_stressors=True,
+        screening=screening,
+        onset=date(2020, 1, 1),
+        assessed_on=date(2024, 1, 1),
+    )
     assert result.complexity_factors == (
         "comorbidity: anxiety",
         "comorbidity: PTSD",

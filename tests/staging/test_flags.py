@@ -1,7 +1,7 @@
 """rules §8 "Before concluding resistance" and the flags of §3.1 / §3.2."""
 
 from staging.engine import stage
-from staging.inputs import SCREENING_ITEMS
+from staging.engine.inputs import SCREENING_ITEMS
 from tests.staging.helpers import record, trial
 
 
@@ -23,11 +23,13 @@ def test_positive_and_explicit_not_screened_items():
 
 
 def test_trial_flags():
-    result = stage(record(
-        trial("sertraline", dose=25, weeks=4),
-        trial("venlafaxine", adherence=None),
-        trial("bupropion", outcome=None, improvement=None),
-    ))
+    result = stage(
+        record(
+            trial("sertraline", dose=25, weeks=4),
+            trial("venlafaxine", adherence=None),
+            trial("bupropion", outcome=None, improvement=None),
+        )
+    )
     assert [(flag.code, flag.trial) for flag in result.flags] == [
         ("inadequate_trial", 0),
         ("adherence_not_documented", 1),

@@ -6,9 +6,15 @@ from datetime import date
 
 import pytest
 
-from staging.catalogue import default_catalogue
 from staging.engine import stage
-from staging.interchange import InterchangeError, parse_records, record_to_dict, result_to_dict, validation_errors
+from staging.engine.catalogue import default_catalogue
+from staging.engine.interchange import (
+    InterchangeError,
+    parse_records,
+    record_to_dict,
+    result_to_dict,
+    validation_errors,
+)
 from tests.staging.helpers import record, trial, validate_output_shape
 
 VALID = {
@@ -23,11 +29,24 @@ VALID = {
         "screening": {"bipolar_spectrum": "screened_negative", "vitamin_d": "positive"},
     },
     "trials": [
-        {"drug": "sertraline", "dose_mg_per_day": 100, "weeks_at_dose": 8, "adherence_pct": 90,
-         "improvement_pct": 10, "started_on": "2023-02-01"},
-        {"drug": "esmirtazapine", "class": "NaSSA", "min_adequate_dose_mg": 15, "dose_mg_per_day": 30,
-         "weeks_at_dose": 12, "outcome": "non_response", "improvement_pct": 5,
-         "augmentation": [{"agent": "lithium", "dose_mg_per_day": 800, "weeks": 6}, {"agent": "bupropion"}]},
+        {
+            "drug": "sertraline",
+            "dose_mg_per_day": 100,
+            "weeks_at_dose": 8,
+            "adherence_pct": 90,
+            "improvement_pct": 10,
+            "started_on": "2023-02-01",
+        },
+        {
+            "drug": "esmirtazapine",
+            "class": "NaSSA",
+            "min_adequate_dose_mg": 15,
+            "dose_mg_per_day": 30,
+            "weeks_at_dose": 12,
+            "outcome": "non_response",
+            "improvement_pct": 5,
+            "augmentation": [{"agent": "lithium", "dose_mg_per_day": 800, "weeks": 6}, {"agent": "bupropion"}],
+        },
         {"drug": "venlafaxine", "dose_mg_per_day": 225, "weeks_at_dose": 7.5, "outcome": "intolerance"},
     ],
     "ect_courses": [{"electrode_placement": "bilateral", "sessions": 12, "outcome": "partial_response"}],
@@ -83,8 +102,13 @@ def test_round_trip_of_a_minimal_record():
     minimal = {"assessed_on": "2024-01-01", "episode": {"onset": "2024-01-01", "severity": "mild"}}
     records, _ = parse_records(minimal)
     assert parse_records(record_to_dict(records[0]))[0] == records
-    assert record_to_dict(records[0]) == {**minimal, "episode": {**minimal["episode"], "comorbidities": [], "screening": {}},
-                                          "trials": [], "ect_courses": [], "other_courses": []}
+    assert record_to_dict(records[0]) == {
+        **minimal,
+        "episode": {**minimal["episode"], "comorbidities": [], "screening": {}},
+        "trials": [],
+        "ect_courses": [],
+        "other_courses": [],
+    }
 
 
 def test_every_error_is_reported_with_its_path_in_a_list():
@@ -101,68 +125,139 @@ def test_every_error_is_reported_with_its_path_in_a_list():
 
 def test_single_record_paths_have_no_index():
     assert errors_of(with_change(["trials", 1, "dose_mg_per_day"], -5)) == [
-        ("trials[1].dose_mg_per_day", "must be greater than 0")]
+        ("trials[1].dose_mg_per_day", "must be greater than 0")
+    ]
 
 
-@pytest.mark.parametrize("path, value, error_path, message", [
-    (["age"], True, "age", "must be a whole number"),
-    (["age"], 40.5, "age", "must be a whole number"),
-    (["age"], -1, "age", "must be between 0 and 130"),
-    (["assessed_on"], KeyError, "assessed_on", "is required"),
-    (["assessed_on"], "2025-02-30", "assessed_on", "is not a valid date (2025-02-30)"),
-    (["assessed_on"], "20250601", "assessed_on", "must be a date YYYY-MM-DD"),
-    (["assessed_on"], 20250601, "assessed_on", "must be a date YYYY-MM-DD"),
-    (["episode"], KeyError, "episode", "is required"),
-    (["episode"], [], "episode", "must be an object"),
-    (["episode", "onset"], "2025-06-02", "episode.onset", "must not be after assessed_on (2025-06-01)"),
-    (["episode", "severity"], "Severe", "episode.severity",
-     "must be one of: subsyndromal, mild, moderate, severe, severe_psychotic"),
-    (["episode", "functional_impairment"], "total", "episode.functional_impairment",
-     "must be one of: none, mild, moderate, severe"),
-    (["episode", "comorbidities"], ["anxiety", "anxiety"], "episode.comorbidities[1]", "anxiety is listed twice"),
-    (["episode", "comorbidities"], ["grief"], "episode.comorbidities[0]",
-     "must be one of: anxiety, personality_disorder, substance_use, adhd, ptsd, ocd, eating_disorder, "
-     "chronic_pain, medical_illness"),
-    (["episode", "psychosocial_stressors"], "yes", "episode.psychosocial_stressors", "must be true or false"),
-    (["episode", "screening"], {"vitamin_d": "maybe"}, "episode.screening.vitamin_d",
-     "must be one of: not_screened, screened_negative, positive"),
-    (["trials"], {}, "trials", "must be a list"),
-    (["trials", 0, "dose_mg_per_day"], True, "trials[0].dose_mg_per_day", "must be a number"),
-    (["trials", 0, "dose_mg_per_day"], "100", "trials[0].dose_mg_per_day", "must be a number"),
-    (["trials", 0, "dose_mg_per_day"], float("inf"), "trials[0].dose_mg_per_day", "must be a finite number"),
-    (["trials", 0, "weeks_at_dose"], 0, "trials[0].weeks_at_dose", "must be greater than 0"),
-    (["trials", 0, "adherence_pct"], 100.1, "trials[0].adherence_pct", "must be between 0 and 100"),
-    (["trials", 0, "adherence_pct"], -0.1, "trials[0].adherence_pct", "must be between 0 and 100"),
-    (["trials", 0, "improvement_pct"], 100.5, "trials[0].improvement_pct", "must be at most 100"),
-    (["trials", 0, "outcome"], "cured", "trials[0].outcome",
-     "must be one of: remission, response, partial_response, non_response, intolerance"),
-    (["trials", 0, "started_on"], "2024/01/01", "trials[0].started_on", "must be a date YYYY-MM-DD"),
-    (["trials", 0, "drug"], KeyError, "trials[0].drug", "is required"),
-    (["trials", 0, "drug"], "Sertraline", "trials[0].drug",
-     "unknown drug 'Sertraline': catalogue names are lower case ('sertraline')"),
-    (["trials", 0, "class"], "SSRI", "trials[0].class", "only for a drug not in the catalogue (sertraline is in it)"),
-    (["trials", 0, "min_adequate_dose_mg"], 50, "trials[0].min_adequate_dose_mg",
-     "only for a drug not in the catalogue (sertraline is in it)"),
-    (["trials", 1, "class"], KeyError, "trials[1].class", "is required for a drug not in the catalogue (esmirtazapine)"),
-    (["trials", 1, "class"], "SSNRI", "trials[1].class",
-     "must be one of: SSRI, SNRI, TCA, MAOI, RIMA, NDRI, NaSSA, SARI, multimodal, melatonergic, NRI"),
-    (["trials", 1, "min_adequate_dose_mg"], 0, "trials[1].min_adequate_dose_mg", "must be greater than 0"),
-    (["trials", 1, "augmentation"], [{"agent": "ketamine"}], "trials[1].augmentation[0].agent",
-     "must be an augmentation agent of rules §2.2 (lithium, liothyronine, aripiprazole, brexpiprazole, cariprazine, "
-     "quetiapine, olanzapine, risperidone, lamotrigine, pramipexole, modafinil, lisdexamfetamine, esketamine) or a "
-     "catalogue antidepressant"),
-    (["trials", 1, "augmentation"], [{"agent": "lithium", "dose": 5}], "trials[1].augmentation[0].dose", "unknown key"),
-    (["trials", 1, "augmentation"], [{"agent": "lithium", "weeks": -1}], "trials[1].augmentation[0].weeks",
-     "must be greater than 0"),
-    (["ect_courses"], [{"electrode_placement": "left", "outcome": "response"}], "ect_courses[0].electrode_placement",
-     "must be one of: bilateral, right_unilateral, bifrontal"),
-    (["ect_courses"], [{"electrode_placement": "bilateral"}], "ect_courses[0].outcome", "is required"),
-    (["ect_courses"], [{"electrode_placement": "bilateral", "outcome": "response", "sessions": 0}],
-     "ect_courses[0].sessions", "must be between 1 and None"),
-    (["other_courses"], [{"kind": "dbs"}], "other_courses[0].kind",
-     "must be one of: rtms, esketamine, ketamine, psychotherapy, vns"),
-    (["other_courses"], ["rtms"], "other_courses[0]", "must be an object"),
-])
+@pytest.mark.parametrize(
+    "path, value, error_path, message",
+    [
+        (["age"], True, "age", "must be a whole number"),
+        (["age"], 40.5, "age", "must be a whole number"),
+        (["age"], -1, "age", "must be between 0 and 130"),
+        (["assessed_on"], KeyError, "assessed_on", "is required"),
+        (["assessed_on"], "2025-02-30", "assessed_on", "is not a valid date (2025-02-30)"),
+        (["assessed_on"], "20250601", "assessed_on", "must be a date YYYY-MM-DD"),
+        (["assessed_on"], 20250601, "assessed_on", "must be a date YYYY-MM-DD"),
+        (["episode"], KeyError, "episode", "is required"),
+        (["episode"], [], "episode", "must be an object"),
+        (["episode", "onset"], "2025-06-02", "episode.onset", "must not be after assessed_on (2025-06-01)"),
+        (
+            ["episode", "severity"],
+            "Severe",
+            "episode.severity",
+            "must be one of: subsyndromal, mild, moderate, severe, severe_psychotic",
+        ),
+        (
+            ["episode", "functional_impairment"],
+            "total",
+            "episode.functional_impairment",
+            "must be one of: none, mild, moderate, severe",
+        ),
+        (["episode", "comorbidities"], ["anxiety", "anxiety"], "episode.comorbidities[1]", "anxiety is listed twice"),
+        (
+            ["episode", "comorbidities"],
+            ["grief"],
+            "episode.comorbidities[0]",
+            "must be one of: anxiety, personality_disorder, substance_use, adhd, ptsd, ocd, eating_disorder, "
+            "chronic_pain, medical_illness",
+        ),
+        (["episode", "psychosocial_stressors"], "yes", "episode.psychosocial_stressors", "must be true or false"),
+        (
+            ["episode", "screening"],
+            {"vitamin_d": "maybe"},
+            "episode.screening.vitamin_d",
+            "must be one of: not_screened, screened_negative, positive",
+        ),
+        (["trials"], {}, "trials", "must be a list"),
+        (["trials", 0, "dose_mg_per_day"], True, "trials[0].dose_mg_per_day", "must be a number"),
+        (["trials", 0, "dose_mg_per_day"], "100", "trials[0].dose_mg_per_day", "must be a number"),
+        (["trials", 0, "dose_mg_per_day"], float("inf"), "trials[0].dose_mg_per_day", "must be a finite number"),
+        (["trials", 0, "weeks_at_dose"], 0, "trials[0].weeks_at_dose", "must be greater than 0"),
+        (["trials", 0, "adherence_pct"], 100.1, "trials[0].adherence_pct", "must be between 0 and 100"),
+        (["trials", 0, "adherence_pct"], -0.1, "trials[0].adherence_pct", "must be between 0 and 100"),
+        (["trials", 0, "improvement_pct"], 100.5, "trials[0].improvement_pct", "must be at most 100"),
+        (
+            ["trials", 0, "outcome"],
+            "cured",
+            "trials[0].outcome",
+            "must be one of: remission, response, partial_response, non_response, intolerance",
+        ),
+        (["trials", 0, "started_on"], "2024/01/01", "trials[0].started_on", "must be a date YYYY-MM-DD"),
+        (["trials", 0, "drug"], KeyError, "trials[0].drug", "is required"),
+        (
+            ["trials", 0, "drug"],
+            "Sertraline",
+            "trials[0].drug",
+            "unknown drug 'Sertraline': catalogue names are lower case ('sertraline')",
+        ),
+        (
+            ["trials", 0, "class"],
+            "SSRI",
+            "trials[0].class",
+            "only for a drug not in the catalogue (sertraline is in it)",
+        ),
+        (
+            ["trials", 0, "min_adequate_dose_mg"],
+            50,
+            "trials[0].min_adequate_dose_mg",
+            "only for a drug not in the catalogue (sertraline is in it)",
+        ),
+        (
+            ["trials", 1, "class"],
+            KeyError,
+            "trials[1].class",
+            "is required for a drug not in the catalogue (esmirtazapine)",
+        ),
+        (
+            ["trials", 1, "class"],
+            "SSNRI",
+            "trials[1].class",
+            "must be one of: SSRI, SNRI, TCA, MAOI, RIMA, NDRI, NaSSA, SARI, multimodal, melatonergic, NRI",
+        ),
+        (["trials", 1, "min_adequate_dose_mg"], 0, "trials[1].min_adequate_dose_mg", "must be greater than 0"),
+        (
+            ["trials", 1, "augmentation"],
+            [{"agent": "ketamine"}],
+            "trials[1].augmentation[0].agent",
+            "must be an augmentation agent of rules §2.2 (lithium, liothyronine, aripiprazole, brexpiprazole, cariprazine, "
+            "quetiapine, olanzapine, risperidone, lamotrigine, pramipexole, modafinil, lisdexamfetamine, esketamine) or a "
+            "catalogue antidepressant",
+        ),
+        (
+            ["trials", 1, "augmentation"],
+            [{"agent": "lithium", "dose": 5}],
+            "trials[1].augmentation[0].dose",
+            "unknown key",
+        ),
+        (
+            ["trials", 1, "augmentation"],
+            [{"agent": "lithium", "weeks": -1}],
+            "trials[1].augmentation[0].weeks",
+            "must be greater than 0",
+        ),
+        (
+            ["ect_courses"],
+            [{"electrode_placement": "left", "outcome": "response"}],
+            "ect_courses[0].electrode_placement",
+            "must be one of: bilateral, right_unilateral, bifrontal",
+        ),
+        (["ect_courses"], [{"electrode_placement": "bilateral"}], "ect_courses[0].outcome", "is required"),
+        (
+            ["ect_courses"],
+            [{"electrode_placement": "bilateral", "outcome": "response", "sessions": 0}],
+            "ect_courses[0].sessions",
+            "must be between 1 and None",
+        ),
+        (
+            ["other_courses"],
+            [{"kind": "dbs"}],
+            "other_courses[0].kind",
+            "must be one of: rtms, esketamine, ketamine, psychotherapy, vns",
+        ),
+        (["other_courses"], ["rtms"], "other_courses[0]", "must be an object"),
+    ],
+)
 def test_each_error(path, value, error_path, message):
     if message == "must be between 1 and None":
         message = "must be at least 1"
@@ -174,8 +269,10 @@ def test_unknown_screening_item():
     assert errors[0][0] == "episode.screening.iron" and errors[0][1].startswith("unknown screening item")
 
 
-@pytest.mark.parametrize("outcome, improvement", [("response", 49.9), ("remission", 30), ("non_response", 25),
-                                                  ("partial_response", 50), ("partial_response", 24.9)])
+@pytest.mark.parametrize(
+    "outcome, improvement",
+    [("response", 49.9), ("remission", 30), ("non_response", 25), ("partial_response", 50), ("partial_response", 24.9)],
+)
 def test_outcome_and_improvement_disagreement_is_rejected_naming_the_trial(outcome, improvement):
     document = with_change(["trials", 0, "outcome"], outcome)
     document = with_change(["trials", 0, "improvement_pct"], improvement, document)
@@ -202,7 +299,10 @@ def test_top_level_must_be_a_record_or_a_list(document):
 
 
 def test_list_items_must_be_records():
-    assert errors_of([VALID, 3, []]) == [("[1]", "must be an object (one record)"), ("[2]", "must be an object (one record)")]
+    assert errors_of([VALID, 3, []]) == [
+        ("[1]", "must be an object (one record)"),
+        ("[2]", "must be an object (one record)"),
+    ]
 
 
 def test_long_unknown_keys_are_shortened():
@@ -234,7 +334,13 @@ def test_result_to_dict_has_the_agreed_shape_and_values():
     assert output["trials"][0]["min_adequate_dose_mg"] == 25  # age 66: the 65+ column
     assert output["trials"][2]["inadequate_reasons"] == ["intolerance"]
     assert output["thase_rush"]["stage"] == 2 and output["thase_rush"]["counted_trials"] == [0, 1]
-    assert output["maudsley"]["items"] == {"duration": 3, "severity": 4, "antidepressants": 1, "augmentation": 1, "ect": 1}
+    assert output["maudsley"]["items"] == {
+        "duration": 3,
+        "severity": 4,
+        "antidepressants": 1,
+        "augmentation": 1,
+        "ect": 1,
+    }
     # sertraline 1 + 0.5 (100 > 25); esmirtazapine 1 + 0.5 (30 > 15) + 0.5 (12 weeks) + 0.5 (augmented); ECT 3
     assert output["mgh"]["score"] == 7.0
     assert output["classification"]["label"] == "trd" and output["classification"]["chronic"] is True

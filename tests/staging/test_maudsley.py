@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from staging.engine import stage
-from staging.maudsley import add_months, antidepressant_points, category, duration_points
+from staging.engine.maudsley import add_months, antidepressant_points, category, duration_points
 from tests.staging.helpers import record, trial
 
 
@@ -15,35 +15,41 @@ def test_not_applicable_without_a_counted_trial():
     assert result.explanation.startswith("Not applicable: no failed adequate trial is counted")
 
 
-@pytest.mark.parametrize("onset, months, expected", [
-    (date(2024, 1, 31), 12, date(2025, 1, 31)),
-    (date(2024, 1, 31), 1, date(2024, 2, 29)),
-    (date(2023, 1, 31), 1, date(2023, 2, 28)),
-    (date(2024, 2, 29), 12, date(2025, 2, 28)),
-    (date(2024, 2, 29), 24, date(2026, 2, 28)),
-    (date(2024, 2, 29), 48, date(2028, 2, 29)),
-    (date(2023, 3, 31), 11, date(2024, 2, 29)),
-    (date(2023, 3, 31), 12, date(2024, 3, 31)),
-    (date(2023, 5, 31), 1, date(2023, 6, 30)),
-    (date(2023, 12, 15), 1, date(2024, 1, 15)),
-])
+@pytest.mark.parametrize(
+    "onset, months, expected",
+    [
+        (date(2024, 1, 31), 12, date(2025, 1, 31)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2023, 1, 31), 1, date(2023, 2, 28)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2024, 2, 29), 24, date(2026, 2, 28)),
+        (date(2024, 2, 29), 48, date(2028, 2, 29)),
+        (date(2023, 3, 31), 11, date(2024, 2, 29)),
+        (date(2023, 3, 31), 12, date(2024, 3, 31)),
+        (date(2023, 5, 31), 1, date(2023, 6, 30)),
+        (date(2023, 12, 15), 1, date(2024, 1, 15)),
+    ],
+)
 def test_calendar_months_clamp_to_the_month_end(onset, months, expected):
     assert add_months(onset, months) == expected
 
 
-@pytest.mark.parametrize("onset, assessed_on, points", [
-    (date(2024, 1, 31), date(2025, 1, 31), 1),  # exactly 12 months
-    (date(2024, 1, 31), date(2025, 2, 1), 2),
-    (date(2024, 1, 31), date(2026, 1, 31), 2),  # exactly 24 months
-    (date(2024, 1, 31), date(2026, 2, 1), 3),
-    (date(2024, 2, 29), date(2025, 2, 28), 1),  # Feb 29 + 12 months = Feb 28
-    (date(2024, 2, 29), date(2025, 3, 1), 2),
-    (date(2024, 2, 29), date(2026, 2, 28), 2),
-    (date(2024, 2, 29), date(2026, 3, 1), 3),
-    (date(2023, 3, 31), date(2024, 3, 31), 1),
-    (date(2023, 3, 31), date(2024, 4, 1), 2),
-    (date(2024, 6, 1), date(2024, 6, 1), 1),
-])
+@pytest.mark.parametrize(
+    "onset, assessed_on, points",
+    [
+        (date(2024, 1, 31), date(2025, 1, 31), 1),  # exactly 12 months
+        (date(2024, 1, 31), date(2025, 2, 1), 2),
+        (date(2024, 1, 31), date(2026, 1, 31), 2),  # exactly 24 months
+        (date(2024, 1, 31), date(2026, 2, 1), 3),
+        (date(2024, 2, 29), date(2025, 2, 28), 1),  # Feb 29 + 12 months = Feb 28
+        (date(2024, 2, 29), date(2025, 3, 1), 2),
+        (date(2024, 2, 29), date(2026, 2, 28), 2),
+        (date(2024, 2, 29), date(2026, 3, 1), 3),
+        (date(2023, 3, 31), date(2024, 3, 31), 1),
+        (date(2023, 3, 31), date(2024, 4, 1), 2),
+        (date(2024, 6, 1), date(2024, 6, 1), 1),
+    ],
+)
 def test_duration_12_and_24_months_with_month_end_onsets(onset, assessed_on, points):
     assert duration_points(onset, assessed_on) == points
 
@@ -53,20 +59,39 @@ def test_antidepressant_item(count, points):
     assert antidepressant_points(count) == points
 
 
-@pytest.mark.parametrize("total, expected", [(3, "mild"), (6, "mild"), (7, "moderate"), (10, "moderate"),
-                                             (11, "severe"), (15, "severe")])
+@pytest.mark.parametrize(
+    "total, expected", [(3, "mild"), (6, "mild"), (7, "moderate"), (10, "moderate"), (11, "severe"), (15, "severe")]
+)
 def test_category_boundaries(total, expected):
     assert category(total) == expected
 
 
 def _msm(severity, *, months=6, trials=1, augmented=False, ect=False):
-    drugs = ["sertraline", "venlafaxine", "nortriptyline", "phenelzine", "bupropion", "mirtazapine",
-             "trazodone", "vortioxetine", "agomelatine", "reboxetine", "duloxetine"][:trials]
+    drugs = [
+        "sertraline",
+        "venlafaxine",
+        "nortriptyline",
+        "phenelzine",
+        "bupropion",
+        "mirtazapine",
+        "trazodone",
+        "vortioxetine",
+        "agomelatine",
+        "reboxetine",
+        "duloxetine",
+    ][:trials]
     made = [trial(drug) for drug in drugs]
     if augmented:
         made[0] = trial(drugs[0], augmentation=["lithium"])
-    return stage(record(*made, onset=date(2020, 1, 1), assessed_on=add_months(date(2020, 1, 1), months),
-                        severity=severity, ect=[("right_unilateral", "response")] if ect else ())).maudsley
+    return stage(
+        record(
+            *made,
+            onset=date(2020, 1, 1),
+            assessed_on=add_months(date(2020, 1, 1), months),
+            severity=severity,
+            ect=[("right_unilateral", "response")] if ect else (),
+        )
+    ).maudsley
 
 
 def test_msm_boundary_6_mild_7_moderate():

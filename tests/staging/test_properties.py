@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from staging.catalogue import default_catalogue
 from staging.engine import stage
-from staging.inputs import (
+from staging.engine.catalogue import default_catalogue
+from staging.engine.inputs import (
     AUGMENTATION_AGENTS,
     COMORBIDITIES,
     ELECTRODE_PLACEMENTS,
@@ -25,8 +26,8 @@ from staging.inputs import (
     StagingInput,
     Trial,
 )
-from staging.interchange import parse_records, record_to_dict, result_to_dict
-from staging.outcome import outcome_from_improvement
+from staging.engine.interchange import parse_records, record_to_dict, result_to_dict
+from staging.engine.outcome import outcome_from_improvement
 from tests.staging.helpers import validate_output_shape
 
 CATALOGUE = default_catalogue()
@@ -39,7 +40,7 @@ improvement = st.one_of(st.none(), st.floats(min_value=-100, max_value=100, allo
 
 
 @st.composite
-def trials(draw, drugs=st.sampled_from(DRUGS), dated=None):
+def trials(draw, drugs=st.sampled_from(DRUGS), dated=None):  # noqa: B008
     drug = draw(drugs)
     entry = CATALOGUE.get(drug)
     improvement_pct = draw(improvement)
@@ -50,13 +51,19 @@ def trials(draw, drugs=st.sampled_from(DRUGS), dated=None):
     started_on = draw(days) if dated else draw(st.one_of(st.none(), days)) if dated is None else None
     return Trial(
         drug=drug,
-        dose_mg_per_day=draw(st.sampled_from([entry.min_dose_mg * factor for factor in (0.5, 1, 1.5, 2)]
-                                             + ([entry.min_dose_65_mg] if entry.min_dose_65_mg else []))),
+        dose_mg_per_day=draw(
+            st.sampled_from(
+                [entry.min_dose_mg * factor for factor in (0.5, 1, 1.5, 2)]
+                + ([entry.min_dose_65_mg] if entry.min_dose_65_mg else [])
+            )
+        ),
         weeks_at_dose=draw(st.sampled_from([2, 5.9, 6, 8, 12, 20])),
         adherence_pct=draw(percent),
         improvement_pct=improvement_pct,
         outcome=outcome,
-        augmentation=tuple(Augmentation(agent) for agent in draw(st.lists(st.sampled_from(AUGMENTATION_AGENTS), max_size=2))),
+        augmentation=tuple(
+            Augmentation(agent) for agent in draw(st.lists(st.sampled_from(AUGMENTATION_AGENTS), max_size=2))
+        ),
         started_on=started_on,
     )
 
@@ -74,14 +81,20 @@ def records(draw, trial_strategy=None, max_trials=8):
             functional_impairment=draw(st.one_of(st.none(), st.sampled_from(FUNCTIONAL_IMPAIRMENTS))),
             comorbidities=tuple(draw(st.lists(st.sampled_from(COMORBIDITIES), unique=True, max_size=3))),
             psychosocial_stressors=draw(st.one_of(st.none(), st.booleans())),
-            screening=tuple(draw(st.dictionaries(st.sampled_from(SCREENING_ITEMS), st.sampled_from(SCREENING_STATUSES))).items()),
+            screening=tuple(
+                draw(st.dictionaries(st.sampled_from(SCREENING_ITEMS), st.sampled_from(SCREENING_STATUSES))).items()
+            ),
         ),
         trials=tuple(draw(st.lists(trial_strategy if trial_strategy is not None else trials(), max_size=max_trials))),
         ect_courses=tuple(
             EctCourse(placement, outcome)
-            for placement, outcome in draw(st.lists(st.tuples(st.sampled_from(ELECTRODE_PLACEMENTS), st.sampled_from(OUTCOMES)), max_size=2))
+            for placement, outcome in draw(
+                st.lists(st.tuples(st.sampled_from(ELECTRODE_PLACEMENTS), st.sampled_from(OUTCOMES)), max_size=2)
+            )
         ),
-        other_courses=tuple(OtherCourse(kind) for kind in draw(st.lists(st.sampled_from(OTHER_COURSE_KINDS), max_size=2))),
+        other_courses=tuple(
+            OtherCourse(kind) for kind in draw(st.lists(st.sampled_from(OTHER_COURSE_KINDS), max_size=2))
+        ),
     )
 
 
@@ -97,8 +110,16 @@ def test_adding_a_counted_trial_never_lowers_a_score(record, drug):
         if drug is None:
             return
     before = stage(record)
-    after = stage(StagingInput(record.assessed_on, record.episode, record.age,
-                               record.trials + (_failed_adequate_trial_of(drug),), record.ect_courses, record.other_courses))
+    after = stage(
+        StagingInput(
+            record.assessed_on,
+            record.episode,
+            record.age,
+            record.trials + (_failed_adequate_trial_of(drug),),
+            record.ect_courses,
+            record.other_courses,
+        )
+    )
     assert after.trials[-1].counted
     assert after.thase_rush.stage >= before.thase_rush.stage
     assert after.maudsley.applicable
@@ -124,16 +145,22 @@ def dated_records_and_permutation(draw):
     keys = [(trial.drug, trial.dose_mg_per_day) for trial in record.trials]
     dates = [trial.started_on for trial in record.trials]
     if len(set(keys)) != len(keys) or len(set(dates)) != len(dates):
-        record = StagingInput(record.assessed_on, record.episode, record.age,
-                              tuple({(t.drug, t.dose_mg_per_day): t for t in record.trials}.values()),
-                              record.ect_courses, record.other_courses)
+        record = StagingInput(
+            record.assessed_on,
+            record.episode,
+            record.age,
+            tuple({(t.drug, t.dose_mg_per_day): t for t in record.trials}.values()),
+            record.ect_courses,
+            record.other_courses,
+        )
         seen, kept = set(), []
         for trial in record.trials:
             if trial.started_on not in seen:
                 seen.add(trial.started_on)
                 kept.append(trial)
-        record = StagingInput(record.assessed_on, record.episode, record.age, tuple(kept), record.ect_courses,
-                              record.other_courses)
+        record = StagingInput(
+            record.assessed_on, record.episode, record.age, tuple(kept), record.ect_courses, record.other_courses
+        )
     order = draw(st.permutations(range(len(record.trials))))
     return record, order
 
@@ -141,21 +168,36 @@ def dated_records_and_permutation(draw):
 @given(dated_records_and_permutation())
 def test_shuffling_fully_dated_trials_changes_nothing(case):
     record, order = case
-    shuffled = StagingInput(record.assessed_on, record.episode, record.age,
-                            tuple(record.trials[i] for i in order), record.ect_courses, record.other_courses)
+    shuffled = StagingInput(
+        record.assessed_on,
+        record.episode,
+        record.age,
+        tuple(record.trials[i] for i in order),
+        record.ect_courses,
+        record.other_courses,
+    )
     a, b = stage(record), stage(shuffled)
     assert a.thase_rush.stage == b.thase_rush.stage
-    assert (a.maudsley.total, a.maudsley.category, a.maudsley.items) == (b.maudsley.total, b.maudsley.category, b.maudsley.items)
+    assert (a.maudsley.total, a.maudsley.category, a.maudsley.items) == (
+        b.maudsley.total,
+        b.maudsley.category,
+        b.maudsley.items,
+    )
     assert a.mgh.score == b.mgh.score
     ca, cb = a.classification, b.classification
     assert (ca.label, ca.regulatory_trd, ca.chronic) == (cb.label, cb.regulatory_trd, cb.chronic)
-    moved = {new: old for new, old in enumerate(order)}
+    moved = dict(enumerate(order))
     assert (None if cb.most_recent_trial is None else moved[cb.most_recent_trial]) == ca.most_recent_trial
     assert sorted(moved[i] for i in cb.regulatory_trd_trials) == list(ca.regulatory_trd_trials)
     assert a.dtd.met == b.dtd.met
     for new, old in moved.items():
         ta, tb = a.trials[old], b.trials[new]
-        assert (ta.adequate, ta.inadequate_reasons, ta.outcome, ta.counted) == (tb.adequate, tb.inadequate_reasons, tb.outcome, tb.counted)
+        assert (ta.adequate, ta.inadequate_reasons, ta.outcome, ta.counted) == (
+            tb.adequate,
+            tb.inadequate_reasons,
+            tb.outcome,
+            tb.counted,
+        )
     assert sorted(f.code for f in a.flags) == sorted(f.code for f in b.flags)
 
 

@@ -1,4 +1,4 @@
-"""staging.records.frozen_record keeps the dataclass contract while constructing faster."""
+"""staging.engine.records.frozen_record keeps the dataclass contract while constructing faster."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pickle
 
 import pytest
 
-from staging.inputs import Augmentation, StagingInput, Trial
-from staging.records import frozen_record
+from staging.engine.inputs import Augmentation, StagingInput, Trial
+from staging.engine.records import frozen_record
 
 
 def test_defaults_keywords_and_positional_arguments_fill_the_same_fields():

@@ -47,15 +47,37 @@ def staged_patient_with_history(clinic):
     """TRD on rules §4–§5 grounds plus one of everything the report lists."""
     patient = make_patient(clinic, name="Ada Referral")
     episode = make_episode(
-        patient, onset=date(2024, 1, 10), severity="severe", functional_impairment="moderate",
-        comorbidities=["anxiety"], bipolar_spectrum="positive", thyroid_function="screened_negative",
+        patient,
+        onset=date(2024, 1, 10),
+        severity="severe",
+        functional_impairment="moderate",
+        comorbidities=["anxiety"],
+        bipolar_spectrum="positive",
+        thyroid_function="screened_negative",
     )
-    make_trial(episode, "sertraline", 150, 8, adherence=90, improvement=10, started_on=date(2024, 2, 1),
-               augmentation=[("lithium", 800)])
+    make_trial(
+        episode,
+        "sertraline",
+        150,
+        8,
+        adherence=90,
+        improvement=10,
+        started_on=date(2024, 2, 1),
+        augmentation=[("lithium", 800)],
+    )
     make_trial(episode, "venlafaxine", 225, 10, adherence=None, improvement=15, started_on=date(2024, 5, 1))
     make_trial(episode, "mirtazapine", 7.5, 3, adherence=100, improvement=5, started_on=date(2024, 8, 1))
-    make_trial(episode, "zuranolone", 50, 8, adherence=90, improvement=5, started_on=date(2024, 10, 1),
-               drug_class="NaSSA", min_adequate_dose_mg=30)
+    make_trial(
+        episode,
+        "zuranolone",
+        50,
+        8,
+        adherence=90,
+        improvement=5,
+        started_on=date(2024, 10, 1),
+        drug_class="NaSSA",
+        min_adequate_dose_mg=30,
+    )
     make_ect(episode, placement="right_unilateral", outcome="non_response", sessions=9)
     make_other_course(episode, kind="rtms", weeks=6, outcome="partial_response")
     restage(patient)
@@ -125,11 +147,20 @@ def test_report_lists_augmentation_courses_flags_and_dtd(clinic, doctor):
 def test_forty_trials_paginate_with_repeated_table_header_and_page_numbers(clinic, doctor):
     patient = make_patient(clinic)
     episode = make_episode(patient, onset=date(2020, 1, 1), severity="severe")
-    drugs = ["sertraline", "citalopram", "venlafaxine", "duloxetine", "mirtazapine", "bupropion", "vortioxetine",
-             "nortriptyline"]
+    drugs = [
+        "sertraline",
+        "citalopram",
+        "venlafaxine",
+        "duloxetine",
+        "mirtazapine",
+        "bupropion",
+        "vortioxetine",
+        "nortriptyline",
+    ]
     for number in range(40):
-        make_trial(episode, drugs[number % len(drugs)], 300, 8, adherence=90, improvement=10,
-                   started_on=date(2020, 2, 1))
+        make_trial(
+            episode, drugs[number % len(drugs)], 300, 8, adherence=90, improvement=10, started_on=date(2020, 2, 1)
+        )
     restage(patient)
     patient.refresh_from_db()
 
@@ -201,7 +232,7 @@ def test_report_records_are_append_only(clinic, doctor):
 class _CountingHandler(BaseHTTPRequestHandler):
     requests: list[str] = []
 
-    def do_GET(self):  # noqa: N802 - the http.server API
+    def do_GET(self):
         type(self).requests.append(self.path)
         self.send_response(404)
         self.end_headers()
@@ -248,8 +279,12 @@ def test_fetcher_serves_only_report_static_files_and_data_uris(tmp_path):
 
     outside = tmp_path / "secret.txt"
     outside.write_text("patient list")
-    for url in (outside.as_uri(), (report.REPORT_STATIC_DIR / ".." / ".." / "manage.py").resolve().as_uri(),
-                "https://example.org/font.ttf", "ftp://example.org/x"):
+    for url in (
+        outside.as_uri(),
+        (report.REPORT_STATIC_DIR / ".." / ".." / "manage.py").resolve().as_uri(),
+        "https://example.org/font.ttf",
+        "ftp://example.org/x",
+    ):
         with pytest.raises(RefusedURL):
             report.FETCHER.fetch(url)
 
@@ -288,9 +323,11 @@ def test_the_cut_down_user_agent_stylesheet_renders_like_weasyprints_own(clinic,
     html = report_html(patient, snapshot, episode, clinician_name="Dr Ward")
 
     ours = render_pdf(html, "A4")
-    weasyprints = HTML(string=html, base_url=report.BASE_URL, url_fetcher=report.FETCHER).render(
-        font_config=report.FONT_CONFIG, stylesheets=[stylesheet("A4")]
-    ).write_pdf()
+    weasyprints = (
+        HTML(string=html, base_url=report.BASE_URL, url_fetcher=report.FETCHER)
+        .render(font_config=report.FONT_CONFIG, stylesheets=[stylesheet("A4")])
+        .write_pdf()
+    )
 
     assert ours.page_count >= 2
     assert all_page_pixels(ours.pdf, tmp_path) == all_page_pixels(weasyprints, tmp_path)

@@ -113,8 +113,14 @@ def test_admin_register_is_read_only_and_shows_only_the_admins_clinic(client, cl
     mine, theirs = make_staged_trd_patient(clinic), make_staged_trd_patient(other_clinic)
     records = {
         patient.pk: GeneratedReport.objects.create(
-            patient=patient, snapshot=patient.current_snapshot, generated_by="someone", channel=GeneratedReport.WEB,
-            sha256=f"{digit}" * 64, paper_size="A4", page_count=2, byte_size=5000,
+            patient=patient,
+            snapshot=patient.current_snapshot,
+            generated_by="someone",
+            channel=GeneratedReport.WEB,
+            sha256=f"{digit}" * 64,
+            paper_size="A4",
+            page_count=2,
+            byte_size=5000,
         )
         for digit, patient in ((1, mine), (2, theirs))
     }
@@ -126,9 +132,14 @@ def test_admin_register_is_read_only_and_shows_only_the_admins_clinic(client, cl
 
     own = records[mine.pk]
     assert client.get(reverse("admin:staging_generatedreport_change", args=[own.pk])).status_code == 200
-    assert client.post(reverse("admin:staging_generatedreport_change", args=[own.pk]), {"page_count": 9}).status_code == 403
+    assert (
+        client.post(reverse("admin:staging_generatedreport_change", args=[own.pk]), {"page_count": 9}).status_code
+        == 403
+    )
     assert client.get(reverse("admin:staging_generatedreport_add")).status_code == 403
-    assert client.post(reverse("admin:staging_generatedreport_delete", args=[own.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:staging_generatedreport_delete", args=[own.pk]), {"post": "yes"}).status_code == 403
+    )
     other = records[theirs.pk]
     assert client.get(reverse("admin:staging_generatedreport_change", args=[other.pk])).status_code in (302, 404)
     assert GeneratedReport.objects.get(pk=own.pk).page_count == 2 and GeneratedReport.objects.count() == 2

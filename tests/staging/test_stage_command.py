@@ -39,7 +39,7 @@ def test_one_record_from_a_file_gives_one_result(tmp_path):
 
 def test_a_list_from_stdin_gives_a_list_in_the_same_order(monkeypatch):
     second = dict(VALID, trials=[])
-    out, err, failure = run("-", json.dumps([VALID, second]).encode(), monkeypatch)
+    out, _err, failure = run("-", json.dumps([VALID, second]).encode(), monkeypatch)
     assert failure is None
     results = json.loads(out)
     assert [len(result["trials"]) for result in results] == [3, 0]
@@ -58,14 +58,17 @@ def test_invalid_input_prints_every_error_and_nothing_on_stdout(monkeypatch):
     assert failure == "invalid input, nothing staged: 2 errors"
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"{", "is not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)"),
-    (b"", "is not valid JSON"),
-    (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
-    (b"[" * 100000 + b"]" * 100000, "nested too deeply"),
-    (b"42", "(input): must be a record"),
-    (b"NaN", "(input): must be a record"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"{", "is not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)"),
+        (b"", "is not valid JSON"),
+        (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
+        (b"[" * 100000 + b"]" * 100000, "nested too deeply"),
+        (b"42", "(input): must be a record"),
+        (b"NaN", "(input): must be a record"),
+    ],
+)
 def test_garbage_is_refused_with_a_message(monkeypatch, data, message):
     out, err, failure = run("-", data, monkeypatch)
     assert out is None
@@ -85,9 +88,20 @@ def test_utf8_bom_is_accepted(tmp_path):
 
 def test_random_bytes_and_nested_junk_never_traceback(monkeypatch):
     generator = random.Random(20261122)
-    junk_values = [None, True, 1.5, -1, "x", [], {}, [[[]]], {"trials": {"a": [1]}}, {"episode": []},
-                   {"assessed_on": [], "episode": {"screening": [1], "comorbidities": {}}},
-                   {"trials": [None, 1, "s", {"drug": 5, "augmentation": "lithium"}], "ect_courses": [{}]}]
+    junk_values = [
+        None,
+        True,
+        1.5,
+        -1,
+        "x",
+        [],
+        {},
+        [[[]]],
+        {"trials": {"a": [1]}},
+        {"episode": []},
+        {"assessed_on": [], "episode": {"screening": [1], "comorbidities": {}}},
+        {"trials": [None, 1, "s", {"drug": 5, "augmentation": "lithium"}], "ect_courses": [{}]},
+    ]
     for _ in range(200):
         choice = generator.random()
         if choice < 0.3:
@@ -111,12 +125,12 @@ def test_progress_on_stderr_above_1000_records(monkeypatch):
 
 
 def test_no_progress_for_small_lists(monkeypatch):
-    out, err, failure = run("-", json.dumps([VALID] * 3).encode(), monkeypatch)
+    _out, err, failure = run("-", json.dumps([VALID] * 3).encode(), monkeypatch)
     assert failure is None and err == ""
 
 
 def test_site_catalogue_from_settings(tmp_path, settings):
-    from staging.catalogue import SHIPPED_CATALOGUE_PATH
+    from staging.engine.catalogue import SHIPPED_CATALOGUE_PATH
 
     site = tmp_path / "site.csv"
     site.write_text(SHIPPED_CATALOGUE_PATH.read_text().replace("sertraline,SSRI,50,25", "sertraline,SSRI,150,125"))
@@ -124,7 +138,7 @@ def test_site_catalogue_from_settings(tmp_path, settings):
     record = dict(VALID, age=40)
     path = tmp_path / "one.json"
     path.write_text(json.dumps(record))
-    out, _, failure = run(str(path))
+    out, _, _failure = run(str(path))
     result = json.loads(out)
     assert result["ruleset"].startswith("trd-2026.1+site-")
     assert result["trials"][0]["inadequate_reasons"] == ["dose_below_minimum"]

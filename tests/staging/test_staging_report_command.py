@@ -32,7 +32,11 @@ def test_one_patient_to_a_file(clinic, tmp_path):
     record = GeneratedReport.objects.get()
     assert record.sha256 == hashlib.sha256(pdf).hexdigest()
     assert (record.patient, record.generated_by, record.generated_by_user, record.channel) == (
-        patient, "command line", None, "command")
+        patient,
+        "command line",
+        None,
+        "command",
+    )
     assert record.sha256 in stdout
     assert "Dana" not in stdout and "NC-1001" not in stdout
 

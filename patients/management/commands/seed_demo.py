@@ -71,16 +71,23 @@ class Command(BaseCommand):
         today = timezone.localdate()
         with transaction.atomic():
             clinic, _ = Clinic.objects.get_or_create(slug=DEMO_CLINIC_SLUG, defaults={"name": DEMO_CLINIC_NAME})
-            clinician = self._demo_user(clinic, CLINICIAN_USERNAME, CLINICIAN_PASSWORD, Membership.CLINICIAN,
-                                        first_name="Robin", last_name="Hale")
-            admin = self._demo_user(clinic, ADMIN_USERNAME, ADMIN_PASSWORD, Membership.CLINIC_ADMIN,
-                                    first_name="Sam", last_name="Okoro")
+            clinician = self._demo_user(
+                clinic,
+                CLINICIAN_USERNAME,
+                CLINICIAN_PASSWORD,
+                Membership.CLINICIAN,
+                first_name="Robin",
+                last_name="Hale",
+            )
+            admin = self._demo_user(
+                clinic, ADMIN_USERNAME, ADMIN_PASSWORD, Membership.CLINIC_ADMIN, first_name="Sam", last_name="Okoro"
+            )
             make_clinic_admin_user(admin)
             # Rebuilt rather than updated: the histories are relative to today.
             clinic.patients.all().delete()
             for birthday_offset, demo_patient in enumerate(DEMO_PATIENTS):
                 self._create_patient(clinic, demo_patient, today, birthday_months_ago=1 + birthday_offset % 11)
-        self.stdout.write(f"Demo clinic \"{clinic.name}\": {len(DEMO_PATIENTS)} patients.")
+        self.stdout.write(f'Demo clinic "{clinic.name}": {len(DEMO_PATIENTS)} patients.')
         self.stdout.write(f"clinician login: {clinician.username} / {CLINICIAN_PASSWORD}")
         self.stdout.write(f"admin login: {admin.username} / {ADMIN_PASSWORD}")
 
@@ -147,19 +154,31 @@ class Command(BaseCommand):
                 outcome=trial.outcome,
             )
             for agent, dose in trial.augmentation:
-                Augmentation.objects.create(trial=created, agent=agent, dose_mg_per_day=_decimal(dose),
-                                            weeks=_decimal(trial.weeks))
+                Augmentation.objects.create(
+                    trial=created, agent=agent, dose_mg_per_day=_decimal(dose), weeks=_decimal(trial.weeks)
+                )
         started_on = next_free_day
         for course in demo.courses:
             if course.kind == "ect":
-                EctCourse.objects.create(episode=episode, electrode_placement=course.placement,
-                                         sessions=course.sessions, outcome=course.outcome, started_on=started_on)
+                EctCourse.objects.create(
+                    episode=episode,
+                    electrode_placement=course.placement,
+                    sessions=course.sessions,
+                    outcome=course.outcome,
+                    started_on=started_on,
+                )
                 started_on += timedelta(weeks=ECT_COURSE_WEEKS)
             else:
-                OtherCourse.objects.create(episode=episode, kind=course.kind, weeks=_decimal(course.weeks),
-                                           outcome=course.outcome, started_on=started_on)
+                OtherCourse.objects.create(
+                    episode=episode,
+                    kind=course.kind,
+                    weeks=_decimal(course.weeks),
+                    outcome=course.outcome,
+                    started_on=started_on,
+                )
                 started_on += timedelta(weeks=float(course.weeks or DEFAULT_COURSE_WEEKS))
         for scale, score, months_ago in demo.scores:
-            ScaleScore.objects.create(episode=episode, scale=scale, score=score,
-                                      rated_on=months_before(today, months_ago))
+            ScaleScore.objects.create(
+                episode=episode, scale=scale, score=score, rated_on=months_before(today, months_ago)
+            )
         return episode

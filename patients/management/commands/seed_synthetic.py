@@ -37,19 +37,94 @@ from patients.models import (
 )
 from patients.progress import ProgressBar
 from patients.services import restage_many
-from staging import inputs as vocabulary
-from staging.checks import configured_catalogue
-from staging.severity import SCALE_RANGES
+from staging.engine import inputs as vocabulary
+from staging.engine.severity import SCALE_RANGES
+from staging.site import configured_catalogue
 
-FIRST_NAMES = (
-    "Alex Amira Ana Ben Carla Chen Dana Eli Emma Farah Finn Grace Hugo Ines Ivan Jada Jonas Kai Lea Leo "
-    "Maya Mia Nadia Noah Omar Ola Priya Quinn Rosa Sam Sara Tariq Tess Uma Vera Wen Yusuf Zoe Ravi Lina"
-).split()
-LAST_NAMES = (
-    "Adams Baker Berg Costa Dahl Diaz Evans Fischer Garcia Hansen Ito Jensen Khan Kowalski Larsen Lopez "
-    "Martin Meyer Nakamura Nguyen Novak Okafor Olsen Patel Petrov Quinn Rossi Santos Schmidt Silva Smith "
-    "Tanaka Torres Varga Wagner Wong Yilmaz Young Zhang Ahmed"
-).split()
+FIRST_NAMES = [
+    "Alex",
+    "Amira",
+    "Ana",
+    "Ben",
+    "Carla",
+    "Chen",
+    "Dana",
+    "Eli",
+    "Emma",
+    "Farah",
+    "Finn",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Ivan",
+    "Jada",
+    "Jonas",
+    "Kai",
+    "Lea",
+    "Leo",
+    "Maya",
+    "Mia",
+    "Nadia",
+    "Noah",
+    "Omar",
+    "Ola",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Sara",
+    "Tariq",
+    "Tess",
+    "Uma",
+    "Vera",
+    "Wen",
+    "Yusuf",
+    "Zoe",
+    "Ravi",
+    "Lina",
+]
+LAST_NAMES = [
+    "Adams",
+    "Baker",
+    "Berg",
+    "Costa",
+    "Dahl",
+    "Diaz",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hansen",
+    "Ito",
+    "Jensen",
+    "Khan",
+    "Kowalski",
+    "Larsen",
+    "Lopez",
+    "Martin",
+    "Meyer",
+    "Nakamura",
+    "Nguyen",
+    "Novak",
+    "Okafor",
+    "Olsen",
+    "Patel",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Santos",
+    "Schmidt",
+    "Silva",
+    "Smith",
+    "Tanaka",
+    "Torres",
+    "Varga",
+    "Wagner",
+    "Wong",
+    "Yilmaz",
+    "Young",
+    "Zhang",
+    "Ahmed",
+]
 
 # Probability weights; a TRD clinic sees more long histories than primary care.
 TRIAL_COUNT_WEIGHTS = {0: 6, 1: 14, 2: 18, 3: 18, 4: 15, 5: 11, 6: 8, 7: 6, 8: 4}
@@ -116,28 +191,46 @@ class SyntheticHistory:
             self.trials.append((episode, trial, augmentations))
             day += timedelta(weeks=weeks + rng.randint(1, 4))
         if maybe(rng, 0.06):
-            self.ect.append((episode, EctCourse(
-                episode=episode,
-                electrode_placement=rng.choice(vocabulary.ELECTRODE_PLACEMENTS),
-                sessions=rng.randint(6, 16),
-                outcome=rng.choice(("non_response", "partial_response", "response", "remission")),
-                started_on=onset + timedelta(days=rng.randint(60, 400)),
-            )))
+            self.ect.append(
+                (
+                    episode,
+                    EctCourse(
+                        episode=episode,
+                        electrode_placement=rng.choice(vocabulary.ELECTRODE_PLACEMENTS),
+                        sessions=rng.randint(6, 16),
+                        outcome=rng.choice(("non_response", "partial_response", "response", "remission")),
+                        started_on=onset + timedelta(days=rng.randint(60, 400)),
+                    ),
+                )
+            )
         if maybe(rng, 0.2):
-            self.other.append((episode, OtherCourse(
-                episode=episode,
-                kind=rng.choice(vocabulary.OTHER_COURSE_KINDS),
-                weeks=Decimal(rng.randint(4, 20)),
-                outcome=rng.choice(("", "non_response", "partial_response", "response")),
-                started_on=onset + timedelta(days=rng.randint(30, 300)),
-            )))
+            self.other.append(
+                (
+                    episode,
+                    OtherCourse(
+                        episode=episode,
+                        kind=rng.choice(vocabulary.OTHER_COURSE_KINDS),
+                        weeks=Decimal(rng.randint(4, 20)),
+                        outcome=rng.choice(("", "non_response", "partial_response", "response")),
+                        started_on=onset + timedelta(days=rng.randint(30, 300)),
+                    ),
+                )
+            )
         for _ in range(rng.randint(0, 3)):
             scale = rng.choice(vocabulary.SCALES)
             low, high = SCALE_RANGES[scale]
             rated_on = min(onset + timedelta(days=rng.randint(0, 600)), self.staged_on)
-            self.scores.append((episode, ScaleScore(
-                episode=episode, scale=scale, score=rng.randint(low + (high - low) // 4, high), rated_on=rated_on
-            )))
+            self.scores.append(
+                (
+                    episode,
+                    ScaleScore(
+                        episode=episode,
+                        scale=scale,
+                        score=rng.randint(low + (high - low) // 4, high),
+                        rated_on=rated_on,
+                    ),
+                )
+            )
 
     def _trial(self, episode, position, started_on, drugs, *, last: bool):
         rng = self.rng
@@ -171,12 +264,14 @@ class SyntheticHistory:
         )
         augmentations = []
         if maybe(rng, 0.18):
-            augmentations.append(Augmentation(
-                trial=trial,
-                agent=rng.choice(vocabulary.AUGMENTATION_AGENTS),
-                dose_mg_per_day=Decimal(rng.choice((2, 5, 10, 25, 300, 600))),
-                weeks=Decimal(rng.randint(4, 12)),
-            ))
+            augmentations.append(
+                Augmentation(
+                    trial=trial,
+                    agent=rng.choice(vocabulary.AUGMENTATION_AGENTS),
+                    dose_mg_per_day=Decimal(rng.choice((2, 5, 10, 25, 300, 600))),
+                    weeks=Decimal(rng.randint(4, 12)),
+                )
+            )
         return trial, augmentations, weeks
 
 
@@ -194,7 +289,9 @@ class Command(BaseCommand):
             raise CommandError("--patients must be at least 1.")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        clinic_row, _ = Clinic.objects.get_or_create(name=clinic, defaults={"slug": slugify(clinic)[:60] or "synthetic"})
+        clinic_row, _ = Clinic.objects.get_or_create(
+            name=clinic, defaults={"slug": slugify(clinic)[:60] or "synthetic"}
+        )
         # Numbers continue after earlier runs into the same clinic, so a data set can be grown.
         first_number = Patient.objects.filter(clinic=clinic_row).count() + 1
         rng = random.Random(f"{seed}-{first_number}")
@@ -216,7 +313,9 @@ class Command(BaseCommand):
         histories = []
         for offset in range(count):
             moment = now - timedelta(days=rng.randint(0, STAGING_SPREAD_DAYS), minutes=rng.randint(0, 1440))
-            history = SyntheticHistory(rng, clinic, f"SYN-{first_number + offset:07d}", timezone.localdate(moment), drugs)
+            history = SyntheticHistory(
+                rng, clinic, f"SYN-{first_number + offset:07d}", timezone.localdate(moment), drugs
+            )
             histories.append((history, moment))
         with transaction.atomic():
             Patient.objects.bulk_create([history.patient for history, _ in histories])
@@ -225,7 +324,9 @@ class Command(BaseCommand):
                 for episode in history.episodes:
                     episode.patient_id = history.patient.pk
             Episode.objects.bulk_create([episode for history, _ in histories for episode in history.episodes])
-            all_trials = [(trial, augmentations) for history, _ in histories for _, trial, augmentations in history.trials]
+            all_trials = [
+                (trial, augmentations) for history, _ in histories for _, trial, augmentations in history.trials
+            ]
             for trial, _ in all_trials:
                 trial.episode_id = trial.episode.pk
             Trial.objects.bulk_create([trial for trial, _ in all_trials])

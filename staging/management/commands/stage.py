@@ -12,10 +12,10 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from staging.catalogue import CatalogueError
-from staging.checks import configured_catalogue
-from staging.batch import stage_document
-from staging.interchange import InterchangeError
+from staging.engine.batch import stage_document
+from staging.engine.catalogue import CatalogueError
+from staging.engine.interchange import InterchangeError
+from staging.site import configured_catalogue
 
 PROGRESS_ABOVE = 1000  # records; larger lists report progress on stderr
 PROGRESS_EVERY = 1000
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             output = self._stage(options["file"])
         except CommandError:
             raise
-        except Exception as error:  # noqa: BLE001 — the contract is: a message, never a traceback
+        except Exception as error:
             raise CommandError(f"could not stage the input: {type(error).__name__}: {error}") from None
         self.stdout.write(output)
 
@@ -68,9 +68,7 @@ class Command(BaseCommand):
             for path, message in error.errors:
                 self.stderr.write(f"{path}: {message}")
             count = len(error.errors)
-            raise CommandError(
-                f"invalid input, nothing staged: {count} error{'s' if count != 1 else ''}"
-            ) from None
+            raise CommandError(f"invalid input, nothing staged: {count} error{'s' if count != 1 else ''}") from None
         if len(results) > PROGRESS_ABOVE:
             self.stderr.write("")
         return json.dumps(results if is_list else results[0], indent=2, ensure_ascii=False)

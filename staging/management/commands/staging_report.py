@@ -44,8 +44,12 @@ class Command(BaseCommand):
         clinic = self._clinic(options["clinic"]) if options["clinic"] else None
         if clinic is not None:
             patients = patients.filter(clinic=clinic)
-        produce = {"user": user, "generated_by": user.get_username() if user else COMMAND_LINE,
-                   "channel": GeneratedReport.COMMAND, "paper_size": options["paper"]}
+        produce = {
+            "user": user,
+            "generated_by": user.get_username() if user else COMMAND_LINE,
+            "channel": GeneratedReport.COMMAND,
+            "paper_size": options["paper"],
+        }
         if options["all"]:
             self._write_all(patients, Path(options["output"]), produce)
         else:
@@ -109,5 +113,7 @@ class Command(BaseCommand):
                 progress.advance()
         message = f"Wrote {written} report{'s' if written != 1 else ''} to {output}."
         if skipped:
-            message += f" Skipped {len(skipped)} patient(s) without staging: ids {', '.join(map(str, sorted(skipped)))}."
+            message += (
+                f" Skipped {len(skipped)} patient(s) without staging: ids {', '.join(map(str, sorted(skipped)))}."
+            )
         self.stdout.write(message)

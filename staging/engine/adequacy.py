@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from staging.catalogue import Catalogue
-from staging.inputs import Trial
-from staging.outcome import derive_outcome
-from staging.results import TrialAssessment
-from staging.text import number
+from staging.engine.catalogue import Catalogue
+from staging.engine.inputs import Trial
+from staging.engine.outcome import derive_outcome
+from staging.engine.results import TrialAssessment
+from staging.engine.text import number
 
 MIN_WEEKS_AT_DOSE = 6  # rules §3.2 too_short
 MIN_ADHERENCE_PCT = 80  # rules §3.2 low_adherence (interpretation used)
@@ -84,11 +84,22 @@ def assess_trial(index: int, name: str, trial: Trial, catalogue: Catalogue, age:
     # the explanation and the flag quote the same clause: worded once
     reasons_text = reasons_in_words(trial.drug, codes, details) if codes else ""
     return TrialAssessment(
-        index, name, trial, drug_class, clinician_defined, minimum_dose, used_65_column, outcome, codes, details,
+        index,
+        name,
+        trial,
+        drug_class,
+        clinician_defined,
+        minimum_dose,
+        used_65_column,
+        outcome,
+        codes,
+        details,
         reasons_text,
     )
 
 
 def reasons_in_words(drug: str, codes: tuple[str, ...], details: tuple[str, ...]) -> str:
-    """"sertraline 25 mg/day is below the adequate 50 mg/day; 4 weeks at that dose is …"."""
-    return "; ".join([f"{drug} {detail}" if code == "dose_below_minimum" else detail for code, detail in zip(codes, details)])
+    """ "sertraline 25 mg/day is below the adequate 50 mg/day; 4 weeks at that dose is …"."""
+    return "; ".join(
+        [f"{drug} {detail}" if code == "dose_below_minimum" else detail for code, detail in zip(codes, details)]
+    )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from staging.inputs import EctCourse
-from staging.results import FAILED_OUTCOMES, ThaseRushResult, TrialResult
-from staging.text import ROMAN, join_words
+from staging.engine.inputs import EctCourse
+from staging.engine.results import FAILED_OUTCOMES, ThaseRushResult, TrialResult
+from staging.engine.text import ROMAN, join_words
 
 INTERPRETATION_NOTES = (
     "Interpretation used: the model describes a sequence of treatments; here the order is ignored "
@@ -58,9 +58,7 @@ def stage_thase_rush(
     elif stage == 4:
         headline = f"Stage IV: a failed MAOI and a failed TCA on top of two other distinct classes ({class_list})."
     else:
-        headline = (
-            f"Stage V: Stage IV ({class_list}) and a failed bilateral ECT course."
-        )
+        headline = f"Stage V: Stage IV ({class_list}) and a failed bilateral ECT course."
     why_not_higher = _why_not_higher(stage, classes, failed_bilateral, ect_courses)
     explanation = " ".join([part for part in (headline, why_not_higher, summary) if part])
     return ThaseRushResult(stage, counted_indices, explanation, INTERPRETATION_NOTES)

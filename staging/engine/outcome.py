@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from staging.text import number
+from staging.engine.text import number
 
 UNKNOWN = "unknown"
 RESPONSE_MIN_PCT = 50  # rules §3.1: ≥ 50 → response

@@ -6,10 +6,10 @@ import gc
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
-from staging.catalogue import Catalogue
-from staging.engine import stage
-from staging.inputs import StagingInput
-from staging.interchange import parse_records, result_to_dict
+from staging.engine.catalogue import Catalogue
+from staging.engine.inputs import StagingInput
+from staging.engine.interchange import parse_records, result_to_dict
+from staging.engine.pipeline import stage
 
 
 @contextmanager
@@ -29,8 +29,9 @@ def cyclic_gc_paused():
             gc.enable()
 
 
-def stage_all(records: Iterable[StagingInput], catalogue: Catalogue,
-              on_progress: Callable[[int, int], None] | None = None) -> list[dict]:
+def stage_all(
+    records: Iterable[StagingInput], catalogue: Catalogue, on_progress: Callable[[int, int], None] | None = None
+) -> list[dict]:
     """The §10 result of every record, in order; `on_progress(done, total)` after each one."""
     records = list(records)
     total = len(records)
@@ -43,8 +44,9 @@ def stage_all(records: Iterable[StagingInput], catalogue: Catalogue,
     return results
 
 
-def stage_document(document, catalogue: Catalogue,
-                   on_progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], bool]:
+def stage_document(
+    document, catalogue: Catalogue, on_progress: Callable[[int, int], None] | None = None
+) -> tuple[list[dict], bool]:
     """rules §10: a parsed JSON document (one record or a list) → (results, was it a list).
 
     Raises InterchangeError listing every error, before anything is staged.

@@ -8,25 +8,25 @@ not repeated per instrument.
 
 from __future__ import annotations
 
-from staging.adequacy import assess_trial
-from staging.catalogue import Catalogue, default_catalogue
-from staging.classification import classify, is_chronic
-from staging.counting import count_trials, counting_summary, display_names
-from staging.dtd import stage_dtd
-from staging.flags import compute_flags
-from staging.inputs import StagingInput
-from staging.maudsley import stage_maudsley
-from staging.mgh import stage_mgh
-from staging.outcome import OUTCOME_WORDS, UNKNOWN
-from staging.results import StagingResult, TrialAssessment, TrialResult
-from staging.thase_rush import stage_thase_rush
-from staging.text import number
+from staging.engine.adequacy import assess_trial
+from staging.engine.catalogue import Catalogue, default_catalogue
+from staging.engine.classification import classify, is_chronic
+from staging.engine.counting import count_trials, counting_summary, display_names
+from staging.engine.dtd import stage_dtd
+from staging.engine.flags import compute_flags
+from staging.engine.inputs import StagingInput
+from staging.engine.maudsley import stage_maudsley
+from staging.engine.mgh import stage_mgh
+from staging.engine.outcome import OUTCOME_WORDS, UNKNOWN
+from staging.engine.results import StagingResult, TrialAssessment, TrialResult
+from staging.engine.text import number
+from staging.engine.thase_rush import stage_thase_rush
 
 __all__ = ["stage"]
 
 
 def stage(record: StagingInput, catalogue: Catalogue | None = None) -> StagingResult:
-    """Stage one record. The record must be valid (staging.interchange.validation_errors):
+    """Stage one record. The record must be valid (staging.engine.interchange.validation_errors):
     a drug neither in the catalogue nor clinician-defined raises adequacy.UnknownDrugError."""
     if catalogue is None:
         catalogue = default_catalogue()
@@ -36,7 +36,10 @@ def stage(record: StagingInput, catalogue: Catalogue | None = None) -> StagingRe
     assessments = [assess_trial(index, names[index], trial, catalogue, age) for index, trial in enumerate(trials)]
     counted_flags, reasons = count_trials(assessments)  # rules §3.3
     trial_results = tuple(
-        [_trial_result(assessment, counted, reason) for assessment, counted, reason in zip(assessments, counted_flags, reasons)]
+        [
+            _trial_result(assessment, counted, reason)
+            for assessment, counted, reason in zip(assessments, counted_flags, reasons)
+        ]
     )
     counted = tuple([trial for trial in trial_results if trial.counted])
     counted_indices = tuple([trial.index for trial in counted])  # immutable: shared by the instruments
@@ -60,7 +63,9 @@ def _trial_result(assessment: TrialAssessment, counted: bool, not_counted_reason
     if assessment.inadequate_reasons:
         adequacy = f"Not adequate: {assessment.reasons_text}."
     else:
-        adherence = "adherence not documented" if trial.adherence_pct is None else f"adherence {number(trial.adherence_pct)} %"
+        adherence = (
+            "adherence not documented" if trial.adherence_pct is None else f"adherence {number(trial.adherence_pct)} %"
+        )
         adequacy = (
             f"Adequate: {number(trial.dose_mg_per_day)} mg/day (minimum {number(assessment.min_adequate_dose_mg)} mg/day"
             f"{' for age 65 and over' if assessment.used_65_column else ''}) for {number(trial.weeks_at_dose)} weeks, "

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from staging.maudsley import add_months
-from staging.outcome import OUTCOME_WORDS
-from staging.results import ClassificationResult, TrialResult
-from staging.text import join_words, plural
+from staging.engine.maudsley import add_months
+from staging.engine.outcome import OUTCOME_WORDS
+from staging.engine.results import ClassificationResult, TrialResult
+from staging.engine.text import join_words, plural
 
 CHRONIC_MONTHS = 24  # rules §5: chronic when assessed_on > onset + 24 months
 
@@ -96,7 +96,9 @@ def classify(
             "Regulatory TRD (FDA/EMA): no — it needs adequate trials of 2 different antidepressants "
             f"without response; {len(counted)} counted."
         )
-    parts.append("Chronic: yes (more than 24 months since onset)." if chronic else "Chronic: no (24 months or less since onset).")
+    parts.append(
+        "Chronic: yes (more than 24 months since onset)." if chronic else "Chronic: no (24 months or less since onset)."
+    )
     parts.append(summary)
     return ClassificationResult(
         label,

@@ -2,13 +2,13 @@
 
 Trials are referred to by their 0-based index in the input (`trials[i]` of rules §10) and, in
 words, by drug name ("sertraline", or "sertraline #2" when a drug is tried more than once).
-`staging.interchange.result_to_dict` turns a StagingResult into the §10 JSON.
+`staging.engine.interchange.result_to_dict` turns a StagingResult into the §10 JSON.
 """
 
 from __future__ import annotations
 
-from staging.inputs import Trial
-from staging.records import frozen_record
+from staging.engine.inputs import Trial
+from staging.engine.records import frozen_record
 
 # rules §3.3: the outcomes that make an adequate trial a failure
 FAILED_OUTCOMES = frozenset({"non_response", "partial_response"})

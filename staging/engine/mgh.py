@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from staging.inputs import EctCourse
-from staging.results import MghResult, TrialResult
-from staging.thase_rush import failed_ect
+from staging.engine.inputs import EctCourse
+from staging.engine.results import MghResult, TrialResult
+from staging.engine.thase_rush import failed_ect
 
 OPTIMISED_WEEKS = 12  # rules §4.3 duration optimised (interpretation used)
 FAILED_ECT_POINTS = 3

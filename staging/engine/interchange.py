@@ -12,8 +12,8 @@ import math
 import re
 from datetime import date
 
-from staging.catalogue import Catalogue, default_catalogue
-from staging.inputs import (
+from staging.engine.catalogue import Catalogue, default_catalogue
+from staging.engine.inputs import (
     AUGMENTATION_AGENTS,
     COMORBIDITIES,
     DRUG_CLASSES,
@@ -31,8 +31,8 @@ from staging.inputs import (
     StagingInput,
     Trial,
 )
-from staging.outcome import disagreement
-from staging.results import StagingResult
+from staging.engine.outcome import disagreement
+from staging.engine.results import StagingResult
 
 __all__ = [
     "InterchangeError",
@@ -102,7 +102,7 @@ class _Vocabulary:
     """The allowed words of a field: a dict to test membership (each word maps to the module's own
     string, so later look-ups by the engine compare by identity), the tuple's order to list them."""
 
-    __slots__ = ("words", "message")
+    __slots__ = ("message", "words")
 
     def __init__(self, words: tuple[str, ...]):
         self.words = {word: word for word in words}
@@ -122,7 +122,7 @@ class _Parser:
     """Walks one input document, collecting every error; returns placeholders (None) where a
     value is invalid so the walk can go on and report the rest."""
 
-    __slots__ = ("errors", "catalogue", "catalogue_drugs")
+    __slots__ = ("catalogue", "catalogue_drugs", "errors")
 
     def __init__(self, catalogue: Catalogue):
         self.errors: list[tuple[str, str]] = []
@@ -232,29 +232,35 @@ class _Parser:
             trials = ()
         else:
             trials_path = _join(prefix, "trials")
-            trials = tuple([
-                self.trial(item, f"{trials_path}[{index}]")
-                for index, item in enumerate(self.list_of_objects(trials, trials_path))
-            ])
+            trials = tuple(
+                [
+                    self.trial(item, f"{trials_path}[{index}]")
+                    for index, item in enumerate(self.list_of_objects(trials, trials_path))
+                ]
+            )
             self.clinician_defined_consistency(trials, trials_path)
         ect_courses = obj.get("ect_courses")
         if ect_courses is None or ect_courses == []:
             ect_courses = ()
         else:
             ect_path = _join(prefix, "ect_courses")
-            ect_courses = tuple([
-                self.ect_course(item, f"{ect_path}[{index}]")
-                for index, item in enumerate(self.list_of_objects(ect_courses, ect_path))
-            ])
+            ect_courses = tuple(
+                [
+                    self.ect_course(item, f"{ect_path}[{index}]")
+                    for index, item in enumerate(self.list_of_objects(ect_courses, ect_path))
+                ]
+            )
         other_courses = obj.get("other_courses")
         if other_courses is None or other_courses == []:
             other_courses = ()
         else:
             other_path = _join(prefix, "other_courses")
-            other_courses = tuple([
-                self.other_course(item, f"{other_path}[{index}]")
-                for index, item in enumerate(self.list_of_objects(other_courses, other_path))
-            ])
+            other_courses = tuple(
+                [
+                    self.other_course(item, f"{other_path}[{index}]")
+                    for index, item in enumerate(self.list_of_objects(other_courses, other_path))
+                ]
+            )
         if len(self.errors) != errors_before:
             return None
         return StagingInput(assessed_on, episode, age, trials, ect_courses, other_courses)
@@ -313,7 +319,10 @@ class _Parser:
         for item, status in value.items():
             pair_for_status = _SCREENING_PAIRS.get(item)
             if pair_for_status is None:
-                self.error(_join(path, _shown_key(item)), "unknown screening item (rules §8: " + ", ".join(SCREENING_ITEMS) + ")")
+                self.error(
+                    _join(path, _shown_key(item)),
+                    "unknown screening item (rules §8: " + ", ".join(SCREENING_ITEMS) + ")",
+                )
                 continue
             pair = pair_for_status.get(status) if type(status) is str else None
             if pair is None:
@@ -391,10 +400,12 @@ class _Parser:
         augmentation = obj.get("augmentation")
         if augmentation is not None and augmentation != []:  # the path is only built when there is something to walk
             augmentation_path = _join(prefix, "augmentation")
-            augmentation = tuple([
-                self.augmentation(item, f"{augmentation_path}[{index}]")
-                for index, item in enumerate(self.list_of_objects(augmentation, augmentation_path))
-            ])
+            augmentation = tuple(
+                [
+                    self.augmentation(item, f"{augmentation_path}[{index}]")
+                    for index, item in enumerate(self.list_of_objects(augmentation, augmentation_path))
+                ]
+            )
         else:
             augmentation = ()
         started_on = obj.get("started_on")
@@ -426,11 +437,14 @@ class _Parser:
         if not AUGMENTATION_KEYS.issuperset(obj):
             self.unknown_keys(obj, AUGMENTATION_KEYS, prefix)
         agent = self.required(obj, "agent", prefix)
-        if agent is not None and (type(agent) is not str or (agent not in _AUGMENTATION_AGENTS and agent not in self.catalogue_drugs)):
+        if agent is not None and (
+            type(agent) is not str or (agent not in _AUGMENTATION_AGENTS and agent not in self.catalogue_drugs)
+        ):
             # rules §2.2
             self.error(
                 _join(prefix, "agent"),
-                "must be an augmentation agent of rules §2.2 (" + ", ".join(AUGMENTATION_AGENTS)
+                "must be an augmentation agent of rules §2.2 ("
+                + ", ".join(AUGMENTATION_AGENTS)
                 + ") or a catalogue antidepressant",
             )
             agent = None
@@ -539,7 +553,9 @@ def record_to_dict(record: StagingInput) -> dict:
                         "improvement_pct": trial.improvement_pct,
                         "outcome": trial.outcome,
                         "augmentation": [
-                            _drop_none({"agent": item.agent, "dose_mg_per_day": item.dose_mg_per_day, "weeks": item.weeks})
+                            _drop_none(
+                                {"agent": item.agent, "dose_mg_per_day": item.dose_mg_per_day, "weeks": item.weeks}
+                            )
                             for item in trial.augmentation
                         ],
                         "started_on": _iso(trial.started_on),
@@ -549,7 +565,11 @@ def record_to_dict(record: StagingInput) -> dict:
             ],
             "ect_courses": [
                 _drop_none(
-                    {"electrode_placement": course.electrode_placement, "sessions": course.sessions, "outcome": course.outcome}
+                    {
+                        "electrode_placement": course.electrode_placement,
+                        "sessions": course.sessions,
+                        "outcome": course.outcome,
+                    }
                 )
                 for course in record.ect_courses
             ],

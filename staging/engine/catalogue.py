@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from staging.inputs import DRUG_CLASSES, RULESET_ID
+from staging.engine.inputs import DRUG_CLASSES, RULESET_ID
 
 SHIPPED_CATALOGUE_PATH = Path(__file__).resolve().parent / "data" / "catalogue.csv"
 # SHA-256 of the shipped file (line endings normalised to \n). Any other content is a site
@@ -58,7 +58,7 @@ class CatalogueEntry:
 class Catalogue:
     """An immutable, validated catalogue; look-ups are one dict access."""
 
-    __slots__ = ("entries", "ruleset_id", "path", "sha256", "_by_drug")
+    __slots__ = ("_by_drug", "entries", "path", "ruleset_id", "sha256")
 
     def __init__(self, entries, ruleset_id: str, path: Path | str | None = None, sha256: str = ""):
         self.entries: tuple[CatalogueEntry, ...] = tuple(sorted(entries, key=lambda entry: entry.drug))
@@ -163,7 +163,9 @@ def load_catalogue(path: Path | str) -> Catalogue:
     except OSError as error:
         raise CatalogueError(path, [(0, f"cannot read the file: {error.strerror or error}")]) from None
     except UnicodeDecodeError as error:
-        raise CatalogueError(path, [(0, f"the file is not UTF-8 text ({error.reason} at byte {error.start})")]) from None
+        raise CatalogueError(
+            path, [(0, f"the file is not UTF-8 text ({error.reason} at byte {error.start})")]
+        ) from None
     return parse_catalogue(text, path)
 
 

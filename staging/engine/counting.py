@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from staging.adequacy import REASON_LABELS
-from staging.inputs import Trial
-from staging.outcome import OUTCOME_WORDS, UNKNOWN
-from staging.results import TrialAssessment, TrialResult
-from staging.text import number
+from staging.engine.adequacy import REASON_LABELS
+from staging.engine.inputs import Trial
+from staging.engine.outcome import OUTCOME_WORDS, UNKNOWN
+from staging.engine.results import TrialAssessment, TrialResult
+from staging.engine.text import number
 
 
 def display_names(trials: Sequence[Trial]) -> tuple[str, ...]:
@@ -33,10 +33,12 @@ def display_names(trials: Sequence[Trial]) -> tuple[str, ...]:
 def not_counted_reason(assessment: TrialAssessment) -> str | None:
     """Why a trial is not a failed adequate trial, in short words; None when it is one."""
     if assessment.inadequate_reasons:
-        return "; ".join([
-            REASON_LABELS[code] if code == "intolerance" else f"{REASON_LABELS[code]} ({detail})"
-            for code, detail in zip(assessment.inadequate_reasons, assessment.reason_details)
-        ])
+        return "; ".join(
+            [
+                REASON_LABELS[code] if code == "intolerance" else f"{REASON_LABELS[code]} ({detail})"
+                for code, detail in zip(assessment.inadequate_reasons, assessment.reason_details)
+            ]
+        )
     if assessment.outcome == UNKNOWN:
         return "outcome not documented"
     if assessment.outcome not in ("non_response", "partial_response"):

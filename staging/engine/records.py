@@ -51,9 +51,7 @@ def frozen_record(cls):
             "        _set_class(self, _draft)\n"
             + "".join(f"        self.{name} = {name}\n" for name in assignments)
             + "        self.__class__ = _cls\n"
-            "        return\n"
-            + "".join(f"    _set_{name}(self, {name})\n" for name in assignments)
-            + "    pass\n"
+            "        return\n" + "".join(f"    _set_{name}(self, {name})\n" for name in assignments) + "    pass\n"
         )
     else:
         source = (
@@ -61,7 +59,7 @@ def frozen_record(cls):
             + "".join(f"    _set_{name}(self, {name})\n" for name in assignments)
             + "    pass\n"
         )
-    exec(source, namespace)  # noqa: S102 — the source is built from the class's own field names
+    exec(source, namespace)
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from staging.inputs import SCREENING_ITEMS, SEVERITIES, StagingInput
-from staging.results import DtdResult, TrialResult
-from staging.text import join_words, plural
+from staging.engine.inputs import SCREENING_ITEMS, SEVERITIES, StagingInput
+from staging.engine.results import DtdResult, TrialResult
+from staging.engine.text import join_words, plural
 
 BURDEN_SEVERITIES = frozenset({"moderate", "severe", "severe_psychotic"})  # "moderate or worse"
 BURDEN_IMPAIRMENTS = frozenset({"moderate", "severe"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from staging import inputs
+from staging.engine import inputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ class SeveritySuggestion(str):
     carries its words: the band text ("MADRS 20–34: moderate"), the source and a one-line
     explanation for the form. A str subclass so callers may compare it directly."""
 
-    __slots__ = ("scale", "score", "band", "band_text", "source")
+    __slots__ = ("band", "band_text", "scale", "score", "source")
 
     def __new__(cls, severity: str, scale: str, score: int, band: str, band_text: str, source: str):
         suggestion = super().__new__(cls, severity)
@@ -84,10 +84,12 @@ def _scale(
 SCALES: dict[str, Scale] = {
     "MADRS": _scale("MADRS", 60, (7, 20, 35), "Snaith 1986"),
     "HAM-D17": _scale("HAM-D17", 52, (8, 17, 24), "Zimmerman 2013"),
-    "PHQ-9": _scale("PHQ-9", 27, (5, 10, 20), "Kroenke 2001",
-                    '15–19 "moderately severe" is suggested as moderate', (15, 19)),
-    "QIDS-SR16": _scale("QIDS-SR16", 27, (6, 11, 16), "Rush 2003",
-                        '21–27 "very severe" is suggested as severe', (21, 27)),
+    "PHQ-9": _scale(
+        "PHQ-9", 27, (5, 10, 20), "Kroenke 2001", '15–19 "moderately severe" is suggested as moderate', (15, 19)
+    ),
+    "QIDS-SR16": _scale(
+        "QIDS-SR16", 27, (6, 11, 16), "Rush 2003", '21–27 "very severe" is suggested as severe', (21, 27)
+    ),
 }
 # (lowest, highest) score of each scale, for form and database validation
 SCALE_RANGES: dict[str, tuple[int, int]] = {name: (0, scale.maximum) for name, scale in SCALES.items()}

@@ -1,13 +1,13 @@
-""""Before concluding resistance": pseudo-resistance checklist and trial flags (rules §8, §3.1, §3.2)."""
+""" "Before concluding resistance": pseudo-resistance checklist and trial flags (rules §8, §3.1, §3.2)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from staging.dtd import SCREENING_WORDS
-from staging.inputs import SCREENING_ITEMS, StagingInput
-from staging.outcome import UNKNOWN
-from staging.results import Flag, TrialResult
+from staging.engine.dtd import SCREENING_WORDS
+from staging.engine.inputs import SCREENING_ITEMS, StagingInput
+from staging.engine.outcome import UNKNOWN
+from staging.engine.results import Flag, TrialResult
 
 
 def compute_flags(record: StagingInput, trials: Sequence[TrialResult]) -> tuple[Flag, ...]:

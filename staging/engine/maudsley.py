@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from staging.inputs import StagingInput
-from staging.results import MaudsleyItems, MaudsleyResult, TrialResult
-from staging.text import plural
+from staging.engine.inputs import StagingInput
+from staging.engine.results import MaudsleyItems, MaudsleyResult, TrialResult
+from staging.engine.text import plural
 
 # rules §4.2 severity item
 SEVERITY_POINTS = {"subsyndromal": 1, "mild": 2, "moderate": 3, "severe": 4, "severe_psychotic": 5}
@@ -27,9 +27,7 @@ INTERPRETATION_NOTES = (
     "trial per distinct drug); the augmentation item counts an augmentation agent in any trial of the "
     "episode, counted or not (rules §4.2).",
 )
-NOT_APPLICABLE_NOTE = (
-    "Not applicable without a counted trial: the antidepressants item has no zero level (rules §4.2)."
-)
+NOT_APPLICABLE_NOTE = "Not applicable without a counted trial: the antidepressants item has no zero level (rules §4.2)."
 
 
 def add_months(start: date, months: int) -> date:
@@ -94,7 +92,11 @@ def stage_maudsley(
 ) -> MaudsleyResult:
     if not counted:
         return MaudsleyResult(
-            False, None, None, None, counted_indices,
+            False,
+            None,
+            None,
+            None,
+            counted_indices,
             f"Not applicable: no failed adequate trial is counted, and the antidepressants item has no zero level. {summary}",
             INTERPRETATION_NOTES + (NOT_APPLICABLE_NOTE,),
         )

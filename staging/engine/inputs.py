@@ -1,7 +1,7 @@
 """The engine's inputs: one patient's current depressive episode (rules §1).
 
-Plain, frozen, slotted dataclasses (staging.records.frozen_record): the web app builds them from
-the database, `manage.py stage` builds them from JSON (staging.interchange), and the instruments
+Plain, frozen, slotted dataclasses (staging.engine.records.frozen_record): the web app builds them from
+the database, `manage.py stage` builds them from JSON (staging.engine.interchange), and the instruments
 read nothing else. Trials of earlier episodes are never passed in (rules §1.1).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from staging.records import frozen_record
+from staging.engine.records import frozen_record
 
 RULESET_ID = "trd-2026.1"
 
