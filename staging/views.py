@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit.decorators import audits_patient_read
+from audit.models import AuditEntry
 from patients.access import get_visible_patient
 from patients.models import Episode
 from patients.timeline import render_timeline_svg
@@ -102,6 +104,7 @@ def produce_report(
 
 
 @require_GET
+@audits_patient_read(AuditEntry.EXPORT_PDF)
 def staging_report(request, pk):
     patient = get_visible_patient(request.user, pk)
     try:
@@ -115,6 +118,7 @@ def staging_report(request, pk):
 
 
 @require_GET
+@audits_patient_read()
 def staging_json(request, pk):
     """The stored staging as rules §10 JSON: the same explanations as the page and the PDF."""
     patient = get_visible_patient(request.user, pk)

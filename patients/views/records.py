@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from audit.decorators import audits_patient_read
 from patients.access import clinic_of, get_visible_patient, is_clinic_admin, visible_patients
 from patients.concurrency import EditConflict
 from patients.filters import LIST_COLUMNS, PAGE_SIZE, PatientListForm
@@ -78,6 +79,7 @@ def patient_edit(request, pk):
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient, "creating": False})
 
 
+@audits_patient_read()
 def patient_detail(request, pk):
     patient = get_visible_patient(request.user, pk)
     page = build_patient_page(patient)
