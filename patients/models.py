@@ -119,6 +119,7 @@ class Patient(models.Model):
         "regulatory_trd",
         "dtd_met",
         "staged_at",
+        "staged_on",
     )
 
     SEX_CHOICES = [("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not recorded")]
@@ -144,7 +145,12 @@ class Patient(models.Model):
     label = models.CharField(max_length=20, blank=True, choices=LABEL_CHOICES)
     regulatory_trd = models.BooleanField(null=True, blank=True)
     dtd_met = models.BooleanField(null=True, blank=True)
+    # When a clinician last changed the record and it was staged ("Last assessed" in the lists).
+    # Restaging because the calendar moved (rules §1.1) does not change it.
     staged_at = models.DateTimeField(null=True, blank=True)
+    # The day the stored staging is as of (rules §1.1 `assessed_on`). A staging dated before today
+    # is recomputed before it is shown, printed or exported (patients.services.staging_as_of_today).
+    staged_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -184,6 +190,8 @@ class Patient(models.Model):
             models.Index(fields=["regulatory_trd", "name"], name="patient_regtrd"),
             models.Index(fields=["dtd_met", "name"], name="patient_dtd"),
             models.Index(fields=["staged_at"], name="patient_staged_at"),
+            # recompute_staging --stale: the patients whose staging is dated before today.
+            models.Index(fields=["staged_on"], name="patient_staged_on"),
         ]
 
     def __str__(self):
