@@ -21,10 +21,15 @@ from staging.engine.inputs import DRUG_CLASSES, RULESET_ID
 SHIPPED_CATALOGUE_PATH = Path(__file__).resolve().parent / "data" / "catalogue.csv"
 # SHA-256 of the shipped file (line endings normalised to \n). Any other content is a site
 # edit, and the ruleset id then changes (rules §2). Update together with the file.
-SHIPPED_CATALOGUE_SHA256 = "a6918c80a474d5d171f4980edddb8f4a77cf6a45a46982a0caefc18b5bd47ea0"
+SHIPPED_CATALOGUE_SHA256 = "9db351986b61e281a3acc5c9d8d0fc6322c98a2a5880a5d34a1f9f03456837c8"
 
-HEADER = ("drug", "class", "min_dose_mg", "min_dose_65_mg", "source")
+HEADER = ("drug", "class", "min_dose_mg", "min_dose_65_mg", "source", "rxnorm", "atc")
+# A site copy made before the code columns existed is still read (its drugs then have no codes).
+HEADER_WITHOUT_CODES = HEADER[:5]
 _DRUG_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+# RxNorm ingredient RXCUI (digits) and WHO ATC 5th level (e.g. N06AB06); both optional (FHIR export).
+_RXNORM = re.compile(r"^[0-9]{1,10}$")
+_ATC = re.compile(r"^[A-Z][0-9]{2}[A-Z]{2}[0-9]{2}$")
 
 
 class CatalogueError(ValueError):
@@ -47,6 +52,8 @@ class CatalogueEntry:
     min_dose_mg: float
     min_dose_65_mg: float | None
     source: str
+    rxnorm: str = ""
+    atc: str = ""
 
     def minimum_dose_for_age(self, age: int | None) -> tuple[float, bool]:
         """(minimum adequate dose, whether the 65+ column was used) — rules §3.2, §9."""
@@ -117,13 +124,16 @@ def parse_catalogue(text: str, path: Path | str = "<catalogue>") -> Catalogue:
         cells = [cell.strip() for cell in next(csv.reader([line]))]
         if not header_seen:
             header_seen = True
-            if tuple(cell.lower() for cell in cells) != HEADER:
+            columns = tuple(cell.lower() for cell in cells)
+            if columns not in (HEADER, HEADER_WITHOUT_CODES):
                 errors.append((line_number, f"header must be {','.join(HEADER)} (found {line!r})"))
+                columns = HEADER
             continue
-        if len(cells) != len(HEADER):
-            errors.append((line_number, f"expected {len(HEADER)} columns ({','.join(HEADER)}), found {len(cells)}"))
+        if len(cells) != len(columns):
+            errors.append((line_number, f"expected {len(columns)} columns ({','.join(columns)}), found {len(cells)}"))
             continue
-        drug, drug_class, min_text, min_65_text, source = cells
+        drug, drug_class, min_text, min_65_text, source, *codes = cells
+        rxnorm, atc = codes or ("", "")
         row_errors = []
         if not _DRUG_NAME.match(drug):
             row_errors.append(f"drug {drug!r} must be a lower-case generic name (letters, digits, _ or -)")
@@ -143,10 +153,14 @@ def parse_catalogue(text: str, path: Path | str = "<catalogue>") -> Catalogue:
                 row_errors.append(problem)
         if not source:
             row_errors.append("source is empty (ATRQ or label, rules §9)")
+        if rxnorm and not _RXNORM.match(rxnorm):
+            row_errors.append(f"rxnorm {rxnorm!r} must be an RxNorm ingredient code (digits only) or empty")
+        if atc and not _ATC.match(atc):
+            row_errors.append(f"atc {atc!r} must be a 7-character WHO ATC code (e.g. N06AB06) or empty")
         if row_errors:
             errors.extend((line_number, f"{drug or '(no drug)'}: {message}") for message in row_errors)
         else:
-            entries.append(CatalogueEntry(drug, drug_class, min_dose, min_dose_65, source))
+            entries.append(CatalogueEntry(drug, drug_class, min_dose, min_dose_65, source, rxnorm, atc))
     if not header_seen:
         errors.append((1, f"the file is empty (expected the header {','.join(HEADER)} and one row per drug)"))
     elif not entries and not errors:
