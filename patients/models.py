@@ -440,3 +440,30 @@ class StagingSnapshot(models.Model):
 
     def __str__(self):
         return f"Staging of {self.computed_at:%Y-%m-%d %H:%M} ({self.ruleset})"
+
+
+class ApiToken(models.Model):
+    """A personal API token (patients.api): acts as its user until it expires or is revoked.
+
+    Only the SHA-256 of the secret is stored; the secret is shown once, when it is created.
+    The secret is random (256 bits), so a plain hash cannot be reversed by guessing.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. the script that uses it.")
+    prefix = models.CharField(max_length=12, help_text="The secret's first characters, to recognise it.")
+    secret_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="api_token_name_not_empty"),
+            models.CheckConstraint(condition=Q(expires_at__gt=F("created_at")), name="api_token_expires_after_creation"),
+        ]
+
+    def __str__(self):
+        return f"API token {self.prefix}… ({self.name})"
