@@ -43,6 +43,8 @@ class AuditEntry(models.Model):
     UPDATE = "update"
     DELETE = "delete"
     EXPORT_PDF = "export_pdf"
+    EXPORT_FHIR = "export_fhir"
+    IMPORT = "import"
     LOGIN = "login"
     FAILED_LOGIN = "failed_login"
     ACTION_CHOICES = [
@@ -51,6 +53,8 @@ class AuditEntry(models.Model):
         (UPDATE, "Update"),
         (DELETE, "Delete"),
         (EXPORT_PDF, "Export PDF"),
+        (EXPORT_FHIR, "Export FHIR"),
+        (IMPORT, "Import"),
         (LOGIN, "Log-in"),
         (FAILED_LOGIN, "Failed log-in"),
     ]
@@ -87,7 +91,17 @@ class AuditEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    action__in=["view", "create", "update", "delete", "export_pdf", "login", "failed_login"]
+                    action__in=[
+                        "view",
+                        "create",
+                        "update",
+                        "delete",
+                        "export_pdf",
+                        "export_fhir",
+                        "import",
+                        "login",
+                        "failed_login",
+                    ]
                 ),
                 name="audit_action_valid",
             )

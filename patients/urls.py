@@ -1,5 +1,6 @@
 from django.urls import path
 
+from patients.fhir import views as fhir_views
 from patients.views import entry, records
 
 app_name = "patients"
@@ -17,4 +18,5 @@ urlpatterns = [
     path("patients/<int:pk>/trials/", entry.trials_edit, name="trials"),
     path("patients/<int:pk>/courses/", entry.courses_edit, name="courses"),
     path("patients/<int:pk>/scores/", entry.scores_edit, name="scores"),
+    path("api/v1/patients/<int:pk>/fhir", fhir_views.patient_fhir, name="fhir"),
 ]
