@@ -314,6 +314,7 @@ def main() -> None:
             del VIEWS[view]
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trd_clinic.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # development settings: DJANGO_DEBUG is off unless set
     deadline = time.monotonic() + arguments.minutes * 60
     reuse = arguments.reuse and database_exists(database_url) and database_exists(small_url)
     if arguments.reuse and not reuse:

@@ -58,6 +58,7 @@ def emit(**fields) -> None:
 def setup_django(directory: str) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{directory}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trd_clinic.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # development settings: DJANGO_DEBUG is off unless set
     import django
 
     django.setup()

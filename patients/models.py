@@ -12,52 +12,31 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.json import KT
 from django.urls import reverse
 
-from staging.engine import inputs as vocabulary
+from staging.engine import vocabulary
 from staging.engine.severity import SCALE_RANGES
 
 
-def _choices(values, labels=None):
-    labels = labels or {}
-    return [(value, labels.get(value, value.replace("_", " ").capitalize())) for value in values]
+def _choices(table):
+    """(code, words) pairs in the rules' order: every code's words come from the vocabulary."""
+    return [(code, term.label) for code, term in table.items()]
 
 
-SEVERITY_CHOICES = _choices(vocabulary.SEVERITIES, {"severe_psychotic": "Severe with psychotic features"})
+SEVERITY_CHOICES = _choices(vocabulary.SEVERITIES)
 IMPAIRMENT_CHOICES = _choices(vocabulary.FUNCTIONAL_IMPAIRMENTS)
-COMORBIDITY_CHOICES = _choices(
-    vocabulary.COMORBIDITIES,
-    {"adhd": "ADHD", "ptsd": "PTSD", "ocd": "OCD", "personality_disorder": "Personality disorder"},
-)
-OUTCOME_CHOICES = _choices(vocabulary.OUTCOMES)
+COMORBIDITY_CHOICES = _choices(vocabulary.COMORBIDITIES)
+OUTCOME_CHOICES = [(code, vocabulary.OUTCOMES[code].label) for code in vocabulary.ENTERED_OUTCOMES]
 PLACEMENT_CHOICES = _choices(vocabulary.ELECTRODE_PLACEMENTS)
-OTHER_COURSE_CHOICES = _choices(
-    vocabulary.OTHER_COURSE_KINDS, {"rtms": "rTMS", "vns": "VNS", "esketamine": "Esketamine"}
-)
-DRUG_CLASS_CHOICES = [(value, value) for value in vocabulary.DRUG_CLASSES]
+OTHER_COURSE_CHOICES = _choices(vocabulary.OTHER_COURSE_KINDS)
+DRUG_CLASS_CHOICES = _choices(vocabulary.DRUG_CLASSES)
 SCREENING_STATUS_CHOICES = _choices(vocabulary.SCREENING_STATUSES)
-SCREENING_LABELS = {
-    "bipolar_spectrum": "Bipolar spectrum",
-    "thyroid_function": "Thyroid function",
-    "vitamin_b12": "Vitamin B12",
-    "vitamin_d": "Vitamin D",
-    "sleep_apnoea": "Sleep apnoea",
-    "substance_use": "Substance use",
-    "adhd": "ADHD",
-    "ptsd": "PTSD",
-    "drug_interactions": "Drug interactions",
-}
-SCALE_CHOICES = [(scale, scale) for scale in vocabulary.SCALES]
-LABEL_CHOICES = [
-    ("remission", "Remission"),
-    ("responding", "Responding"),
-    ("trd", "TRD"),
-    ("prd", "PRD"),
-    ("single_failure", "Single failure"),
-    ("not_staged", "Not staged"),
-]
-MSM_CATEGORY_CHOICES = [("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe")]
-THASE_RUSH_CHOICES = [(0, "0"), (1, "I"), (2, "II"), (3, "III"), (4, "IV"), (5, "V")]
+SCREENING_LABELS = {item: term.label for item, term in vocabulary.SCREENING_ITEMS.items()}
+SCALE_CHOICES = _choices(vocabulary.SCALES)
+LABEL_CHOICES = _choices(vocabulary.LABELS)
+MSM_CATEGORY_CHOICES = _choices(vocabulary.MSM_CATEGORIES)
+THASE_RUSH_CHOICES = list(enumerate(vocabulary.ROMAN))
 
 
 def _in(field: str, choices) -> Q:
@@ -79,9 +58,19 @@ def _scale_range_condition(scale_field: str = "scale", *score_fields: str) -> Q:
 class Clinic(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True, help_text="Short name used on the command line.")
+    # The worklist's "reassessment due": a staging older than this many days (set by the clinic admin).
+    reassessment_after_days = models.PositiveSmallIntegerField(
+        default=90, help_text="A patient's staging older than this many days is listed as due for reassessment."
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reassessment_after_days__gte=1, reassessment_after_days__lte=3650),
+                name="clinic_reassessment_days_1_to_3650",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -369,6 +358,7 @@ class EctCourse(models.Model):
     sessions = models.PositiveSmallIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=OUTCOME_CHOICES)
     started_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # patients.concurrency
 
     class Meta:
         ordering = ["started_on", "pk"]
@@ -390,6 +380,7 @@ class OtherCourse(models.Model):
     weeks = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=OUTCOME_CHOICES, blank=True)
     started_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # patients.concurrency
 
     class Meta:
         ordering = ["started_on", "pk"]
@@ -414,6 +405,7 @@ class ScaleScore(models.Model):
     scale = models.CharField(max_length=10, choices=SCALE_CHOICES)
     score = models.PositiveSmallIntegerField()
     rated_on = models.DateField()
+    version = models.PositiveIntegerField(default=1, editable=False)  # patients.concurrency
 
     class Meta:
         ordering = ["rated_on", "pk"]
@@ -433,10 +425,20 @@ class StagingSnapshot(models.Model):
     ruleset = models.CharField(max_length=60)
     input = models.JSONField(help_text="The rules §10 record the engine was given.")
     result = models.JSONField(help_text="The rules §10 result.")
+    # The result's label (rules §5) as a column the database keeps in step with `result`: the
+    # dashboard counts new TRD classifications per month without reading every result's JSON.
+    label = models.GeneratedField(
+        expression=KT("result__classification__label"),
+        output_field=models.CharField(max_length=20),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-computed_at", "-pk"]
-        indexes = [models.Index(fields=["patient", "-computed_at"], name="snapshot_patient_latest")]
+        indexes = [
+            models.Index(fields=["patient", "-computed_at"], name="snapshot_patient_latest"),
+            models.Index(fields=["label", "assessed_on"], name="snapshot_label_assessed"),
+        ]
 
     def __str__(self):
         return f"Staging of {self.computed_at:%Y-%m-%d %H:%M} ({self.ruleset})"

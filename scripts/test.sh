@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh test
+# The suite runs in development mode (tests/settings.py sets the same default).
+export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
 exec .venv/bin/python -m pytest "$@"

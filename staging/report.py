@@ -29,7 +29,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
 from staging.engine.inputs import SCREENING_ITEMS
-from staging.engine.text import ROMAN
+from staging.engine.vocabulary import ROMAN
 
 PAPER_SIZES = ("A4", "Letter")
 REPORT_STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "report"

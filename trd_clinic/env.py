@@ -45,6 +45,38 @@ def env_str(name: str, default: str | None = None) -> str | None:
     return raw.strip()
 
 
+def env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
+    raw = env_str(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if not minimum <= value <= maximum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be between {minimum} and {maximum}.")
+    return value
+
+
+def env_secret(name: str, *, min_length: int, development_default: str | None) -> str:
+    """A key: refused when shorter than `min_length` characters; when unset, the development
+    default, or (in production, `development_default=None`) a refusal naming the variable."""
+    raw = env_str(name)
+    if raw is None:
+        if development_default is None:
+            raise ImproperlyConfigured(
+                f"{name} must be set: DJANGO_DEBUG is off (the default), so this runs as production. "
+                f"Give {name} a long random value (python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+                "or set DJANGO_DEBUG=1 for development (scripts/demo.sh and scripts/test.sh do)."
+            )
+        return development_default
+    if len(raw) < min_length:
+        raise ImproperlyConfigured(
+            f"{name} is too short ({len(raw)} characters): use at least {min_length} random characters."
+        )
+    return raw
+
+
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     raw = env_str(name, default)
     if raw not in choices:

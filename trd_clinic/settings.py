@@ -1,11 +1,20 @@
 """Django settings for TRD Clinic. Every deployment value comes from the environment (env.py).
 
-DJANGO_DEBUG          1 (default, development) or 0 (production: needs the next two)
-DJANGO_SECRET_KEY     required when DJANGO_DEBUG=0
+DJANGO_DEBUG          0 (default, production: needs the next two) or 1 (development; scripts/demo.sh,
+                      scripts/test.sh and tests/settings.py set it)
+DJANGO_SECRET_KEY     required when DJANGO_DEBUG=0; at least 50 characters whenever it is set
 DJANGO_ALLOWED_HOSTS  comma-separated host names; required when DJANGO_DEBUG=0
 DATABASE_URL          postgres://user@host:5432/db; SQLite file db.sqlite3 when unset
 TRD_PAPER_SIZE        A4 (default) or Letter, for PDF staging reports
 TRD_CATALOGUE_PATH    a site's own drug catalogue CSV (default: staging/engine/data/catalogue.csv)
+TRD_TRUSTED_PROXIES   how many reverse proxies in front of Django append to X-Forwarded-For (default 0:
+                      the client is REMOTE_ADDR); lock-out and the audit trail use the same address
+TRD_AUDIT_HMAC_KEY    key of the audit trail's checkpoints (at least 32 characters); required when
+                      DJANGO_DEBUG=0, kept outside the database so a database writer cannot forge them
+
+Request bodies are capped: DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB of form or JSON body, Django's
+default made explicit) and FILE_UPLOAD_MAX_MEMORY_SIZE (uploads above 2.5 MB go to a temporary
+file instead of memory); a larger body answers 400.
 """
 
 from datetime import timedelta
@@ -13,26 +22,26 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from trd_clinic.env import database_from_env, env_bool, env_choice, env_list, env_str
+from trd_clinic.env import database_from_env, env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: a deployment that forgets the variable runs as production, not with
+# tracebacks and a published key.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if SECRET_KEY is None:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0 (a long random string, e.g. "
-            "from: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
-        )
-    SECRET_KEY = "development-only-key-not-for-production-use-7c1f0a9e2b"
-elif len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY is too short: use at least 32 random characters.")
+SECRET_KEY = env_secret(
+    "DJANGO_SECRET_KEY",
+    min_length=50,
+    development_default=None if not DEBUG else "development-only-key-not-for-production-use-7c1f0a9e2b-0d4e6a",
+)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG=0 (e.g. clinic.example.org).")
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG=0, the default (e.g. clinic.example.org); "
+        "DJANGO_DEBUG=1 for development."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -105,6 +114,18 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 # one person's typos, and nobody can lock a named clinician out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Across user names, one address gets this many failed log-ins per AXES_COOLOFF_TIME (a password
+# sprayed over many accounts); high enough for a clinic's shared NAT address (trd_clinic.accounts).
+TRD_FAILED_LOGINS_PER_ADDRESS = 30
+# Behind reverse proxies, the client is the address the last trusted proxy saw: that many
+# entries from the right of X-Forwarded-For (django-ipware). Lock-out (axes) and the audit trail
+# (audit.log.client_address) both ask axes, so they always agree.
+TRD_TRUSTED_PROXIES = env_int("TRD_TRUSTED_PROXIES", 0, minimum=0, maximum=10)
+if TRD_TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = TRD_TRUSTED_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Argon2 first: new and re-hashed passwords use it; older hashes are upgraded at the next log-in.
 PASSWORD_HASHERS = [
@@ -118,6 +139,12 @@ PASSWORD_HASHERS = [
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Request bodies: what Django holds in memory per request. Forms and JSON bodies above 2.5 MB
+# answer 400 (RequestDataTooBig); uploaded files above 2.5 MB are streamed to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -142,6 +169,14 @@ TRD_PAPER_SIZE = env_choice("TRD_PAPER_SIZE", ("A4", "Letter"), "A4")
 TRD_CATALOGUE_PATH = env_str("TRD_CATALOGUE_PATH")
 if TRD_CATALOGUE_PATH is not None and not Path(TRD_CATALOGUE_PATH).is_file():
     raise ImproperlyConfigured(f"TRD_CATALOGUE_PATH={TRD_CATALOGUE_PATH!r} is not a readable file.")
+
+# The audit trail's checkpoints are signed with this key (audit.checkpoints): someone who can
+# write to the database but not read the environment cannot rebuild or cut the chain unseen.
+TRD_AUDIT_HMAC_KEY = env_secret(
+    "TRD_AUDIT_HMAC_KEY",
+    min_length=32,
+    development_default=None if not DEBUG else "development-only-audit-checkpoint-key-3f9b2c71",
+)
 
 # Patient data never goes to logs: only our own loggers, with messages that carry ids, not
 # names (see DEVELOPERS.md); Django's request logger would print full URLs with search terms.

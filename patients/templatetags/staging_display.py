@@ -10,7 +10,8 @@ from django import template
 
 from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES
 from staging.engine.outcome import OUTCOME_WORDS
-from staging.engine.text import ROMAN, join_words, number
+from staging.engine.text import join_words, number
+from staging.engine.vocabulary import ROMAN
 
 register = template.Library()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from staging.engine import vocabulary
 from staging.engine.catalogue import Catalogue
 from staging.engine.inputs import Trial
 from staging.engine.outcome import derive_outcome
@@ -11,14 +12,8 @@ from staging.engine.text import number
 MIN_WEEKS_AT_DOSE = 6  # rules §3.2 too_short
 MIN_ADHERENCE_PCT = 80  # rules §3.2 low_adherence (interpretation used)
 
-# rules §3.2: listed in this order
-REASON_CODES = ("intolerance", "dose_below_minimum", "too_short", "low_adherence")
-REASON_LABELS = {
-    "intolerance": "stopped for adverse effects",
-    "dose_below_minimum": "dose below minimum",
-    "too_short": "too short",
-    "low_adherence": "adherence below 80 %",
-}
+# rules §3.2: listed in this order (their words: vocabulary.ADEQUACY_REASONS)
+REASON_CODES = tuple(vocabulary.ADEQUACY_REASONS)
 
 ADHERENCE_NOTE = (
     "Interpretation used: a trial needs at least 80 % adherence to be adequate — the "

@@ -5,21 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from staging.engine import vocabulary
 from staging.engine.maudsley import add_months
 from staging.engine.outcome import OUTCOME_WORDS
 from staging.engine.results import ClassificationResult, TrialResult
 from staging.engine.text import join_words, plural
 
 CHRONIC_MONTHS = 24  # rules §5: chronic when assessed_on > onset + 24 months
-
-LABEL_WORDS = {
-    "remission": "Remission",
-    "responding": "Responding",
-    "trd": "Treatment-resistant depression (TRD)",
-    "prd": "Partially responsive depression (PRD)",
-    "single_failure": "Single failure",
-    "not_staged": "Not staged",
-}
 
 INTERPRETATION_NOTES = (
     "Interpretation used: the most recent trial is the one with the latest start date when every "
@@ -81,7 +73,7 @@ def classify(
         label, why = "single_failure", f"one counted failed adequate trial ({counted[0].name})."
     else:
         label, why = "not_staged", "no failed adequate trial is counted."
-    parts = [f"{LABEL_WORDS[label]}: {why}"]
+    parts = [f"{vocabulary.LABELS[label].label}: {why}"]
     if recent is not None:
         how = "latest start date" if by_date else "last entered; not every trial has a start date"
         parts.append(f"Most recent trial: {recent.name} ({how}), outcome {OUTCOME_WORDS[recent.outcome]}.")

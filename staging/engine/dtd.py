@@ -7,35 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from staging.engine.inputs import SCREENING_ITEMS, SEVERITIES, StagingInput
+from staging.engine import vocabulary
+from staging.engine.inputs import StagingInput
 from staging.engine.results import DtdResult, TrialResult
 from staging.engine.text import join_words, plural
 
 BURDEN_SEVERITIES = frozenset({"moderate", "severe", "severe_psychotic"})  # "moderate or worse"
 BURDEN_IMPAIRMENTS = frozenset({"moderate", "severe"})
-
-COMORBIDITY_WORDS = {
-    "anxiety": "anxiety",
-    "personality_disorder": "personality disorder",
-    "substance_use": "substance use",
-    "adhd": "ADHD",
-    "ptsd": "PTSD",
-    "ocd": "OCD",
-    "eating_disorder": "eating disorder",
-    "chronic_pain": "chronic pain",
-    "medical_illness": "medical illness",
-}
-SCREENING_WORDS = {
-    "bipolar_spectrum": "bipolar spectrum",
-    "thyroid_function": "thyroid function",
-    "vitamin_b12": "vitamin B12",
-    "vitamin_d": "vitamin D",
-    "sleep_apnoea": "sleep apnoea",
-    "substance_use": "substance use",
-    "adhd": "ADHD",
-    "ptsd": "PTSD",
-    "drug_interactions": "drug interactions",
-}
 
 
 def stage_dtd(record: StagingInput, trials: Sequence[TrialResult], chronic: bool) -> DtdResult:
@@ -52,11 +30,13 @@ def stage_dtd(record: StagingInput, trials: Sequence[TrialResult], chronic: bool
     treated = bool(treatments)
     # rules §6 (2): burden persists
     burden = []
-    severity_words = _SEVERITY_WORDS[episode.severity]
+    severity_words = vocabulary.SEVERITIES[episode.severity].sentence
     if episode.severity in BURDEN_SEVERITIES:
         burden.append(f"severity {severity_words}")
     if episode.functional_impairment in BURDEN_IMPAIRMENTS:
-        burden.append(f"{episode.functional_impairment} functional impairment")
+        burden.append(
+            f"{vocabulary.FUNCTIONAL_IMPAIRMENTS[episode.functional_impairment].sentence} functional impairment"
+        )
     if chronic:
         burden.append("chronic episode (more than 24 months)")
     reasons = []
@@ -67,7 +47,9 @@ def stage_dtd(record: StagingInput, trials: Sequence[TrialResult], chronic: bool
     if burden:
         reasons.append(f"Burden persists: {join_words(burden)}.")
     else:
-        impairment = episode.functional_impairment or "not recorded"
+        impairment = vocabulary.sentence(
+            vocabulary.FUNCTIONAL_IMPAIRMENTS, episode.functional_impairment, "not recorded"
+        )
         reasons.append(
             f"No persisting burden: severity {severity_words}, functional impairment "
             f"{impairment}, episode not chronic (it needs moderate or worse, or chronic)."
@@ -96,10 +78,13 @@ def complexity_factors(record: StagingInput, trials: Sequence[TrialResult], chro
     return tuple(factors)
 
 
-_SEVERITY_WORDS = {severity: severity.replace("_", " ") for severity in SEVERITIES}
 # (item, its not_screened factor, its positive factor), in rules §8 order
 _SCREENING_FACTORS_BY_ITEM = tuple(
-    (item, f"{SCREENING_WORDS[item]} not screened", f"{SCREENING_WORDS[item]} screened positive")
-    for item in SCREENING_ITEMS
+    (
+        item,
+        f"{term.sentence} {vocabulary.SCREENING_STATUSES['not_screened'].sentence}",
+        f"{term.sentence} {vocabulary.SCREENING_STATUSES['positive'].sentence}",
+    )
+    for item, term in vocabulary.SCREENING_ITEMS.items()
 )
-_COMORBIDITY_FACTORS = {item: f"comorbidity: {words}" for item, words in COMORBIDITY_WORDS.items()}
+_COMORBIDITY_FACTORS = {item: f"comorbidity: {term.sentence}" for item, term in vocabulary.COMORBIDITIES.items()}

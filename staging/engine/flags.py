@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from staging.engine.dtd import SCREENING_WORDS
-from staging.engine.inputs import SCREENING_ITEMS, StagingInput
+from staging.engine import vocabulary
+from staging.engine.inputs import StagingInput
 from staging.engine.outcome import UNKNOWN
 from staging.engine.results import Flag, TrialResult
 
@@ -47,17 +47,13 @@ def compute_flags(record: StagingInput, trials: Sequence[TrialResult]) -> tuple[
     return tuple(flags)
 
 
-def _sentence_case(words: str) -> str:
-    return words[:1].upper() + words[1:]  # "vitamin B12" -> "Vitamin B12" (not str.capitalize)
-
-
 # Flags are immutable: the screening ones are built once and shared by every result.
 # (item, its not_screened flag, its positive flag), in rules §8 order.
 _SCREENING_FLAGS_BY_ITEM = tuple(
     (
         item,
-        Flag(f"not_screened:{item}", f"{_sentence_case(SCREENING_WORDS[item])} not screened."),
-        Flag(f"positive:{item}", f"{_sentence_case(SCREENING_WORDS[item])} screened positive."),
+        Flag(f"not_screened:{item}", f"{term.label} {vocabulary.SCREENING_STATUSES['not_screened'].sentence}."),
+        Flag(f"positive:{item}", f"{term.label} {vocabulary.SCREENING_STATUSES['positive'].sentence}."),
     )
-    for item in SCREENING_ITEMS
+    for item, term in vocabulary.SCREENING_ITEMS.items()
 )

@@ -5,19 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from staging.engine import vocabulary
 from staging.engine.inputs import StagingInput
 from staging.engine.results import MaudsleyItems, MaudsleyResult, TrialResult
 from staging.engine.text import plural
 
 # rules §4.2 severity item
 SEVERITY_POINTS = {"subsyndromal": 1, "mild": 2, "moderate": 3, "severe": 4, "severe_psychotic": 5}
-SEVERITY_WORDS = {
-    "subsyndromal": "subsyndromal",
-    "mild": "mild",
-    "moderate": "moderate",
-    "severe": "severe without psychotic features",
-    "severe_psychotic": "severe with psychotic features",
-}
 
 INTERPRETATION_NOTES = (
     "Interpretation used: duration is at most 12 (or 24) months when the assessment date is on or "
@@ -76,13 +70,6 @@ def category(total: int) -> str:
     return "severe"
 
 
-_DURATION_WORDS = {
-    1: "at most 12 months",
-    2: "more than 12 and at most 24 months",
-    3: "more than 24 months",
-}
-
-
 def stage_maudsley(
     record: StagingInput,
     trials: Sequence[TrialResult],
@@ -113,9 +100,11 @@ def stage_maudsley(
     band = category(total)
     explanation = (
         f"Total {total} ({band}; mild 3–6, moderate 7–10, severe 11–15): "
-        f"duration {items.duration} (onset {episode.onset.isoformat()} to {record.assessed_on.isoformat()}, "
-        f"{_DURATION_WORDS[items.duration]}); "
-        f"severity {items.severity} ({SEVERITY_WORDS[episode.severity]}); "
+        # The assessment date is not in the sentence: the result is "as of" it wherever it is
+        # shown, and a result that reads the same tomorrow is not stored again (rules §1.1).
+        f"duration {items.duration} (onset {episode.onset.isoformat()}, "
+        f"{vocabulary.MAUDSLEY_DURATIONS[items.duration].sentence} before the assessment); "
+        f"severity {items.severity} ({vocabulary.SEVERITIES[episode.severity].sentence}); "
         f"antidepressants {items.antidepressants} ({plural(len(counted), 'counted trial')}); "
         f"augmentation {items.augmentation} ("
         + (f"augmented: {', '.join(augmented)}" if augmented else "no augmentation")

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
+from staging.engine import vocabulary
 from staging.engine.text import number
 
-UNKNOWN = "unknown"
+UNKNOWN = vocabulary.UNKNOWN_OUTCOME
 RESPONSE_MIN_PCT = 50  # rules §3.1: ≥ 50 → response
 PARTIAL_RESPONSE_MIN_PCT = 25  # rules §3.1: 25 ≤ x < 50 → partial_response
 
-OUTCOME_WORDS = {
-    "remission": "remission",
-    "response": "response",
-    "partial_response": "partial response",
-    "non_response": "no response",
-    "intolerance": "stopped for adverse effects",
-    UNKNOWN: "not documented",
-}
+OUTCOME_WORDS = {code: term.sentence for code, term in vocabulary.OUTCOMES.items()}
 
 
 def outcome_from_improvement(improvement_pct: float) -> str:

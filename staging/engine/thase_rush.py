@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from staging.engine.inputs import EctCourse
 from staging.engine.results import FAILED_OUTCOMES, ThaseRushResult, TrialResult
-from staging.engine.text import ROMAN, join_words
+from staging.engine.text import join_words
+from staging.engine.vocabulary import THASE_RUSH_STAGES
 
 INTERPRETATION_NOTES = (
     "Interpretation used: the model describes a sequence of treatments; here the order is ignored "
@@ -82,4 +83,4 @@ def _why_not_higher(stage: int, classes, failed_bilateral: bool, ect_courses) ->
 
 
 def stage_name(stage: int) -> str:
-    return f"Stage {ROMAN[stage]}"
+    return THASE_RUSH_STAGES[stage].label

@@ -20,6 +20,7 @@ def test_check_deploy_reports_no_issues_with_production_settings():
         "DJANGO_DEBUG": "0",
         "DJANGO_ALLOWED_HOSTS": "clinic.example.org",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "TRD_AUDIT_HMAC_KEY": secrets.token_urlsafe(32),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
