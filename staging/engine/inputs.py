@@ -9,43 +9,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from staging.engine import vocabulary
 from staging.engine.records import frozen_record
 
 RULESET_ID = "trd-2026.1"
 
-# rules §1.1
-SEVERITIES = ("subsyndromal", "mild", "moderate", "severe", "severe_psychotic")
-FUNCTIONAL_IMPAIRMENTS = ("none", "mild", "moderate", "severe")
-COMORBIDITIES = (
-    "anxiety",
-    "personality_disorder",
-    "substance_use",
-    "adhd",
-    "ptsd",
-    "ocd",
-    "eating_disorder",
-    "chronic_pain",
-    "medical_illness",
-)
-# rules §1.2
-OUTCOMES = ("remission", "response", "partial_response", "non_response", "intolerance")
-# rules §1.3
-ELECTRODE_PLACEMENTS = ("bilateral", "right_unilateral", "bifrontal")
-OTHER_COURSE_KINDS = ("rtms", "esketamine", "ketamine", "psychotherapy", "vns")
-# rules §2.1
-DRUG_CLASSES = (
-    "SSRI",
-    "SNRI",
-    "TCA",
-    "MAOI",
-    "RIMA",
-    "NDRI",
-    "NaSSA",
-    "SARI",
-    "multimodal",
-    "melatonergic",
-    "NRI",
-)
+# rules §1.1, §1.2, §1.3, §2.1: the codes (their words: staging.engine.vocabulary)
+SEVERITIES = tuple(vocabulary.SEVERITIES)
+FUNCTIONAL_IMPAIRMENTS = tuple(vocabulary.FUNCTIONAL_IMPAIRMENTS)
+COMORBIDITIES = tuple(vocabulary.COMORBIDITIES)
+OUTCOMES = vocabulary.ENTERED_OUTCOMES
+ELECTRODE_PLACEMENTS = tuple(vocabulary.ELECTRODE_PLACEMENTS)
+OTHER_COURSE_KINDS = tuple(vocabulary.OTHER_COURSE_KINDS)
+DRUG_CLASSES = tuple(vocabulary.DRUG_CLASSES)
 # rules §2.2 (any catalogue antidepressant is also accepted as an augmentation agent)
 AUGMENTATION_AGENTS = (
     "lithium",
@@ -63,20 +39,10 @@ AUGMENTATION_AGENTS = (
     "esketamine",
 )
 # rules §8
-SCREENING_ITEMS = (
-    "bipolar_spectrum",
-    "thyroid_function",
-    "vitamin_b12",
-    "vitamin_d",
-    "sleep_apnoea",
-    "substance_use",
-    "adhd",
-    "ptsd",
-    "drug_interactions",
-)
-SCREENING_STATUSES = ("not_screened", "screened_negative", "positive")
+SCREENING_ITEMS = tuple(vocabulary.SCREENING_ITEMS)
+SCREENING_STATUSES = tuple(vocabulary.SCREENING_STATUSES)
 # rules §1.1, severity suggestion
-SCALES = ("MADRS", "HAM-D17", "PHQ-9", "QIDS-SR16")
+SCALES = tuple(vocabulary.SCALES)
 
 
 @frozen_record

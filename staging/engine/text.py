@@ -43,5 +43,3 @@ def join_words(words) -> str:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
 
-
-ROMAN = ("0", "I", "II", "III", "IV", "V")
