@@ -95,7 +95,6 @@ _SUMMARY_FIELDS = Patient.STAGING_SUMMARY_FIELDS
 def _apply_summary(patient: Patient, snapshot: StagingSnapshot | None) -> None:
     result = snapshot.result if snapshot else None
     patient.current_snapshot = snapshot
-    patient.staged_at = snapshot.computed_at if snapshot else None
     if result is None:
         patient.thase_rush_stage = patient.msm_total = patient.mgh_score = None
         patient.msm_category = patient.label = ""
@@ -111,25 +110,60 @@ def _apply_summary(patient: Patient, snapshot: StagingSnapshot | None) -> None:
     patient.dtd_met = result["dtd"]["met"]
 
 
-def restage(patient: Patient, *, assessed_on: date | None = None) -> bool:
-    """Stage the patient's current episode and store it; returns True when the result changed.
+def _date_staging(patient: Patient, episode: Episode | None, assessed_on: date, assessed_at) -> None:
+    """The staging is as of `assessed_on`; `assessed_at` is set when a clinician changed the record."""
+    patient.staged_on = assessed_on if episode is not None else None
+    if assessed_at is not None or episode is None:
+        patient.staged_at = assessed_at if episode is not None else None
+
+
+def restage(patient: Patient, *, assessed_on: date | None = None, clinical_change: bool = True) -> bool:
+    """Stage the patient's current episode as of `assessed_on` (today) and store it; returns True
+    when the result changed.
 
     A new snapshot is written only when the result differs from the stored one, so running it
-    twice changes nothing the second time (recompute_staging relies on this).
+    twice changes nothing the second time (recompute_staging relies on this). The patient's
+    staging date always moves to `assessed_on`; "last assessed" moves only on a clinical change
+    (an edit), not when the calendar alone restages (staging_as_of_today, --stale).
     """
     assessed_on = assessed_on or timezone.localdate()
+    now = timezone.now()
     with transaction.atomic():
         episode = current_episode(patient)
-        snapshot = _new_snapshot_if_changed(patient, episode, assessed_on, timezone.now(), configured_catalogue())
+        snapshot = _new_snapshot_if_changed(patient, episode, assessed_on, now, configured_catalogue())
         changed = snapshot is not None or (episode is None and patient.current_snapshot_id is not None)
         if snapshot is not None:
             snapshot.save()
         if changed:
             _apply_summary(patient, snapshot)
-            Patient.objects.filter(pk=patient.pk).update(
-                **{field: getattr(patient, field) for field in _SUMMARY_FIELDS}
-            )
+        _date_staging(patient, episode, assessed_on, now if clinical_change else None)
+        Patient.objects.filter(pk=patient.pk).update(**{field: getattr(patient, field) for field in _SUMMARY_FIELDS})
     return changed
+
+
+def staging_as_of_today(patient: Patient) -> StagingSnapshot | None:
+    """The patient's current staging, recomputed first when it is dated another day than today.
+
+    rules §1.1: the web app stages as of the day it shows, prints or exports a result, because
+    the Maudsley duration item, chronicity (§4.2, §5) and the 65+ doses (§9) move with the
+    calendar. Call it before showing any staging; it writes a snapshot only when the result
+    changed. The patient row is locked, so two requests on a new day restage once.
+    """
+    today = timezone.localdate()
+    if patient.staged_on != today:
+        with transaction.atomic():
+            Patient.objects.select_for_update().filter(pk=patient.pk).exists()
+            patient.refresh_from_db(fields=_SUMMARY_FIELDS)
+            if patient.staged_on != today:
+                restage(patient, assessed_on=today, clinical_change=False)
+    return patient.current_snapshot
+
+
+def stale_patients(queryset=None, *, today: date | None = None):
+    """Patients whose stored staging is dated another day than today (recompute_staging --stale)."""
+    today = today or timezone.localdate()
+    queryset = Patient.objects.all() if queryset is None else queryset
+    return queryset.filter(staged_on__isnull=False).exclude(staged_on=today)
 
 
 def _json_ready(value):
@@ -183,15 +217,17 @@ def patients_for_staging(queryset):
 
 
 def restage_many(
-    patient_ids, *, assessed_on: date | None = None, computed_at=None, batch_size: int = 500, on_batch=None
+    patient_ids, *, assessed_on: date | None = None, assessed_at=None, batch_size: int = 500, on_batch=None
 ) -> tuple[int, int]:
     """`restage` for many patients at once: (patients staged, results changed).
 
     Each batch is one transaction that locks its patients' rows, reads them with a fixed number
     of queries, stages them with the pure engine and writes the changed ones with one bulk insert
-    and one bulk update. `computed_at(patient)` may date each staging (the synthetic data set
-    uses it to spread "last assessed" over the past); by default it is now. `on_batch(count)` is
-    told how many patients each finished batch held (for a progress bar).
+    and one bulk update. By default this is the calendar restaging (recompute_staging): as of
+    today, "last assessed" untouched. `assessed_at(patient)` instead records a clinical
+    assessment at that moment, staged as of its day (the synthetic data set spreads "last
+    assessed" over the past with it). `on_batch(count)` is told how many patients each finished
+    batch held (for a progress bar).
     """
     catalogue = configured_catalogue()
     patient_ids = list(patient_ids)
@@ -201,23 +237,24 @@ def restage_many(
         with transaction.atomic():
             locked = Patient.objects.select_for_update(of=("self",)).filter(pk__in=batch_ids).order_by("pk")
             patients = list(patients_for_staging(locked))
-            snapshots, patients_changed = [], []
+            snapshots, summaries = [], []
             for patient in patients:
-                moment = computed_at(patient) if computed_at else timezone.now()
-                day = assessed_on or timezone.localdate(moment)
+                moment = assessed_at(patient) if assessed_at else None
+                day = assessed_on or timezone.localdate(moment or timezone.now())
                 episode = patient.current_episodes[0] if patient.current_episodes else None
-                snapshot = _new_snapshot_if_changed(patient, episode, day, moment, catalogue)
+                snapshot = _new_snapshot_if_changed(patient, episode, day, moment or timezone.now(), catalogue)
                 if snapshot is not None:
                     snapshots.append(snapshot)
-                    patients_changed.append((patient, snapshot))
+                    summaries.append((patient, snapshot))
                 elif episode is None and patient.current_snapshot_id is not None:
-                    patients_changed.append((patient, None))
+                    summaries.append((patient, None))
+                _date_staging(patient, episode, day, moment)
             StagingSnapshot.objects.bulk_create(snapshots, batch_size=batch_size)
-            for patient, snapshot in patients_changed:
+            for patient, snapshot in summaries:  # after the insert: the snapshots have their ids
                 _apply_summary(patient, snapshot)
-            _write_summaries([patient for patient, _ in patients_changed])
+            _write_summaries(patients)
         staged += len(patients)
-        changed += len(patients_changed)
+        changed += len(summaries)
         if on_batch:
             on_batch(len(patients))
     return staged, changed

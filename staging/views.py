@@ -20,6 +20,7 @@ from audit.decorators import audits_patient_read
 from audit.models import AuditEntry
 from patients.access import get_visible_patient
 from patients.models import Episode
+from patients.services import staging_as_of_today
 from patients.timeline import render_timeline_svg
 from staging.models import COMMAND_LINE, GeneratedReport
 from staging.report import RenderedPdf, build_report_context, render_pdf
@@ -39,8 +40,8 @@ class ProducedReport:
 
 
 def load_staged_episode(patient):
-    """The current snapshot and its episode with every record the report shows, in 5 queries."""
-    snapshot = patient.current_snapshot
+    """The staging as of today and its episode with every record the report shows."""
+    snapshot = staging_as_of_today(patient)
     if snapshot is None or snapshot.episode_id is None:
         raise ReportUnavailable
     episode = (
@@ -122,7 +123,7 @@ def staging_report(request, pk):
 def staging_json(request, pk):
     """The stored staging as rules §10 JSON: the same explanations as the page and the PDF."""
     patient = get_visible_patient(request.user, pk)
-    snapshot = patient.current_snapshot
+    snapshot = staging_as_of_today(patient)
     if snapshot is None:
         return JsonResponse(
             {"error": "This patient has no current staging: record the current episode first."}, status=409
@@ -130,6 +131,7 @@ def staging_json(request, pk):
     response = JsonResponse(
         {
             "patient": patient.pk,
+            "as_of": patient.staged_on.isoformat(),
             "computed_at": snapshot.computed_at.isoformat(),
             "assessed_on": snapshot.assessed_on.isoformat(),
             "input": snapshot.input,

@@ -12,10 +12,10 @@ from audit.decorators import audits_patient_read
 from patients.access import clinic_of, get_visible_patient, is_clinic_admin, visible_patients
 from patients.concurrency import EditConflict
 from patients.filters import LIST_COLUMNS, PAGE_SIZE, PatientListForm
-from patients.forms_patient import PatientForm
+from patients.forms.patient import PatientForm
 from patients.pagination import CappedCountPaginator
 from patients.patient_page import age_today, build_patient_page
-from patients.services import current_episode
+from patients.services import current_episode, staging_as_of_today
 from patients.timeline import render_timeline_svg
 
 
@@ -82,6 +82,7 @@ def patient_edit(request, pk):
 @audits_patient_read()
 def patient_detail(request, pk):
     patient = get_visible_patient(request.user, pk)
+    staging_as_of_today(patient)
     page = build_patient_page(patient)
     can_read_audit = request.user.is_superuser or is_clinic_admin(request.user)
     return render(

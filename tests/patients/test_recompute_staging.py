@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from patients.models import Patient, StagingSnapshot
+from staging.engine.inputs import RULESET_ID
 from tests.factories import make_patient, make_staged_trd_patient, make_trial
 
 
@@ -51,7 +52,7 @@ def test_a_stored_result_from_an_older_ruleset_is_replaced(clinic):
     out, _ = run()
     assert out.strip() == "Recomputed 1 patient; 1 result changed."
     patient.refresh_from_db()
-    assert patient.current_snapshot.ruleset == "trd-2026.1"
+    assert patient.current_snapshot.ruleset == RULESET_ID
     assert patient.current_snapshot_id != snapshot.pk
     assert StagingSnapshot.objects.filter(pk=snapshot.pk).exists()  # append-only: the old one stays
 

@@ -343,6 +343,6 @@ class Command(BaseCommand):
                 model.objects.bulk_create(rows)
         restage_many(
             [history.patient.pk for history, _ in histories],
-            computed_at=lambda patient: staged_at[patient.pk],
+            assessed_at=lambda patient: staged_at[patient.pk],
             batch_size=500,
         )
