@@ -19,7 +19,7 @@ def canonical_timestamp(moment: datetime) -> str:
 
 
 def entry_content(entry) -> dict:
-    return {
+    content = {
         "occurred_at": canonical_timestamp(entry.occurred_at),
         "user_id": entry.user_id,
         "username": entry.username,
@@ -32,6 +32,11 @@ def entry_content(entry) -> dict:
         "client_address": entry.client_address,
         "previous_hash": entry.previous_hash,
     }
+    # Only entries that record a set of patients carry the key, so every entry written before
+    # sets existed hashes to the same bytes as before.
+    if entry.patient_set_ids:
+        content["patient_set"] = list(entry.patient_set_ids)
+    return content
 
 
 def compute_hash(entry) -> str:

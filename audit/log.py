@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Iterable
 
 from django.db import connections, router, transaction
 from django.utils import timezone
 
 from audit.chain import GENESIS_HASH, compute_hash
+from audit.checkpoints import write_checkpoint
 from audit.context import current_request
-from audit.models import AuditEntry
+from audit.models import AuditEntry, AuditEntryPatient
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +28,12 @@ _CHAIN_LOCK_KEY = 0x7472_645F_6175_6474  # "trd_audt"
 
 
 def client_address(request) -> str:
-    """REMOTE_ADDR only: X-Forwarded-For is whatever the client wants it to be."""
-    raw = (request.META.get("REMOTE_ADDR") or "").strip() if request is not None else ""
+    """The client's address as django-axes sees it (the same address a lock-out is keyed on):
+    REMOTE_ADDR, or behind TRD_TRUSTED_PROXIES proxies the address the outermost trusted proxy
+    saw. Never X-Forwarded-For as the client wrote it."""
+    from axes.helpers import get_client_ip_address
+
+    raw = (get_client_ip_address(request) or "").strip() if request is not None else ""
     try:
         return str(ipaddress.ip_address(raw))
     except ValueError:
@@ -68,10 +74,12 @@ def record(
     request=None,
     username: str | None = None,
     clinic_id: int | None = None,
+    patient_set: Iterable[int] = (),
 ) -> AuditEntry:
     """Append one entry. `patient` is a Patient or its id; `obj` the model instance acted on;
-    `changes` {field: [old, new]} of JSON-safe values; the user and client address come from
-    the current request when not given."""
+    `changes` {field: [old, new]} of JSON-safe values; `patient_set` the ids of the patients a
+    list or export contained (record_patient_set); the user and client address come from the
+    current request when not given."""
     request = request if request is not None else current_request()
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -102,6 +110,19 @@ def record(
             client_address=client_address(request),
             previous_hash=previous or GENESIS_HASH,
         )
+        entry.patient_set_ids = sorted({int(patient_id) for patient_id in patient_set})
         entry.entry_hash = compute_hash(entry)
         entry.save(using=using)
+        AuditEntryPatient.objects.using(using).bulk_create(
+            AuditEntryPatient(entry=entry, patient_id=patient_id) for patient_id in entry.patient_set_ids
+        )
+        write_checkpoint(entry, using)
     return entry
+
+
+def record_patient_set(action: str, patient_ids: Iterable[int], *, request=None, what: str = "") -> AuditEntry:
+    """One entry for a page or export that showed many patients: which ones (every id, in the
+    hash chain and in an indexed table, so each patient's history lists it), who, from where.
+    `what` names the view or export in the entry (e.g. "patients:list", "admin CSV export")."""
+    changes = {"what": what} if what else None
+    return record(action, request=request, changes=changes, patient_set=patient_ids)

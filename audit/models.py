@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 
 
 class AuditTrailIsAppendOnly(Exception):
@@ -34,7 +35,9 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AuditTrailIsAppendOnly("Audit entries cannot be changed.")
 
     def for_patient(self, patient_id: int):
-        return self.filter(patient_id=patient_id)
+        """Entries about this patient: their own, and lists and exports that contained them."""
+        in_a_set = AuditEntryPatient.objects.filter(patient_id=patient_id).values("entry_id")
+        return self.filter(models.Q(patient_id=patient_id) | models.Q(pk__in=in_a_set))
 
 
 class AuditEntry(models.Model):
@@ -43,20 +46,32 @@ class AuditEntry(models.Model):
     UPDATE = "update"
     DELETE = "delete"
     EXPORT_PDF = "export_pdf"
+    EXPORT_CSV = "export_csv"
     EXPORT_FHIR = "export_fhir"
     IMPORT = "import"
+    LIST = "list"
     LOGIN = "login"
+    LOGOUT = "logout"
     FAILED_LOGIN = "failed_login"
+    TWO_FACTOR_ENROL = "2fa_enrol"
+    TWO_FACTOR_FAILED = "2fa_failed"
+    TWO_FACTOR_RESET = "2fa_reset"
     ACTION_CHOICES = [
         (VIEW, "View"),
         (CREATE, "Create"),
         (UPDATE, "Update"),
         (DELETE, "Delete"),
         (EXPORT_PDF, "Export PDF"),
+        (EXPORT_CSV, "Export CSV"),
         (EXPORT_FHIR, "Export FHIR"),
         (IMPORT, "Import"),
+        (LIST, "List of patients"),
         (LOGIN, "Log-in"),
+        (LOGOUT, "Log-out"),
         (FAILED_LOGIN, "Failed log-in"),
+        (TWO_FACTOR_ENROL, "Two-factor enrolment"),
+        (TWO_FACTOR_FAILED, "Failed two-factor code"),
+        (TWO_FACTOR_RESET, "Two-factor reset"),
     ]
 
     occurred_at = models.DateTimeField(db_index=True)
@@ -97,10 +112,16 @@ class AuditEntry(models.Model):
                         "update",
                         "delete",
                         "export_pdf",
+                        "export_csv",
                         "export_fhir",
                         "import",
+                        "list",
                         "login",
+                        "logout",
                         "failed_login",
+                        "2fa_enrol",
+                        "2fa_failed",
+                        "2fa_reset",
                     ]
                 ),
                 name="audit_action_valid",
@@ -120,3 +141,61 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly("Audit entries cannot be deleted.")
+
+    @cached_property
+    def patient_set_ids(self) -> list[int]:
+        """The patients a list or export contained (audit.log.record_patient_set), in id order;
+        empty for every other entry. Set by audit.log before the entry is hashed."""
+        if self.pk is None:
+            return []
+        return sorted(self.patient_rows.values_list("patient_id", flat=True))
+
+
+class AuditEntryPatient(models.Model):
+    """One patient of the set an entry records (a list page, a CSV export): indexed, so a
+    patient's history finds every export that contained them. The ids are also in the entry's
+    hash (audit.chain), so removing or adding a row here breaks the chain; the same triggers as
+    for entries refuse UPDATE and DELETE (migration 0005)."""
+
+    entry = models.ForeignKey(AuditEntry, on_delete=models.DO_NOTHING, related_name="patient_rows")
+    patient_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "patient_id"], name="audit_set_patient_once")]
+
+    def __str__(self):
+        return f"patient {self.patient_id} in entry #{self.entry_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("Audit entries cannot be deleted.")
+
+
+class AuditCheckpoint(models.Model):
+    """An HMAC, under a key kept outside the database (settings.TRD_AUDIT_HMAC_KEY), of an
+    entry's id and hash: written with every entry (audit.checkpoints). Someone who can write to
+    the database can rebuild a consistent hash chain, but not these; `verify_audit` reports an
+    entry whose checkpoint does not match (edited and re-hashed) and a checkpoint whose entry
+    is gone (the tail deleted)."""
+
+    entry_id = models.BigIntegerField(unique=True)
+    entry_hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["entry_id"]
+
+    def __str__(self):
+        return f"checkpoint of entry #{self.entry_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("Audit checkpoints cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("Audit checkpoints cannot be deleted.")

@@ -7,6 +7,7 @@ DJANGO_ALLOWED_HOSTS  comma-separated host names; required when DJANGO_DEBUG=0
 DATABASE_URL          postgres://user@host:5432/db; SQLite file db.sqlite3 when unset
 TRD_PAPER_SIZE        A4 (default) or Letter, for PDF staging reports
 TRD_CATALOGUE_PATH    a site's own drug catalogue CSV (default: staging/engine/data/catalogue.csv)
+TRD_PROFILES_DIR      a site's own folder of eligibility profiles (default: staging/engine/data/profiles)
 TRD_TRUSTED_PROXIES   how many reverse proxies in front of Django append to X-Forwarded-For (default 0:
                       the client is REMOTE_ADDR); lock-out and the audit trail use the same address
 TRD_AUDIT_HMAC_KEY    key of the audit trail's checkpoints (at least 32 characters); required when
@@ -164,11 +165,41 @@ WHITENOISE_USE_FINDERS = DEBUG
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# The REST API (patients.api): tokens or the session, JSON only, RFC 9457 problem details for
+# every error, a 5 MB body limit and 60 writes a minute per token (patients.api.limits).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "patients.api.authentication.BearerTokenAuthentication",
+        "patients.api.authentication.CsrfSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["patients.api.limits.LimitedJSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["patients.api.limits.WritesPerTokenThrottle"],
+    "EXCEPTION_HANDLER": "patients.api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TRD Clinic API",
+    "DESCRIPTION": "Patients, their current episode, trials, courses and scale scores, and their staging "
+    "as of today; stateless staging of rules §10 records. Errors are RFC 9457 problem details.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
 TRD_PAPER_SIZE = env_choice("TRD_PAPER_SIZE", ("A4", "Letter"), "A4")
 # rules §2: a site may edit the catalogue; the ruleset id then changes (staging.engine.catalogue).
 TRD_CATALOGUE_PATH = env_str("TRD_CATALOGUE_PATH")
 if TRD_CATALOGUE_PATH is not None and not Path(TRD_CATALOGUE_PATH).is_file():
     raise ImproperlyConfigured(f"TRD_CATALOGUE_PATH={TRD_CATALOGUE_PATH!r} is not a readable file.")
+# rules §12.1: a site's own folder of eligibility profiles (one JSON file each) instead of the
+# shipped ones; the system check staging.E002 names any problem in it.
+TRD_PROFILES_DIR = env_str("TRD_PROFILES_DIR")
 
 # The audit trail's checkpoints are signed with this key (audit.checkpoints): someone who can
 # write to the database but not read the environment cannot rebuild or cut the chain unseen.

@@ -104,7 +104,7 @@ def _positive_number(text: str, column: str) -> tuple[float | None, str | None]:
 
 
 def ruleset_id_for(sha256: str) -> str:
-    """rules §2: the shipped catalogue is `trd-2026.1`; an edited one names its content."""
+    """rules §2: the shipped catalogue is the ruleset (`RULESET_ID`); an edited one names its content."""
     if sha256 == SHIPPED_CATALOGUE_SHA256:
         return RULESET_ID
     return f"{RULESET_ID}+site-{sha256[:8]}"

@@ -49,16 +49,25 @@ def not_counted_reason(assessment: TrialAssessment) -> str | None:
 def count_trials(assessments: Sequence[TrialAssessment]) -> tuple[tuple[bool, ...], tuple[str | None, ...]]:
     """(counted?, reason when not counted) per trial, in input order (rules §3.3).
 
-    Among one drug's failed adequate trials the highest dose is counted; on equal doses the
-    first in input order (the strict ">" below keeps the earlier one).
+    Among one drug's failed adequate trials the highest dose is counted. On equal doses the
+    earlier trial: by `started_on` when every trial of the episode has one, so that re-ordering
+    fully dated trials never changes a result; otherwise (and on equal dates) by input order —
+    the strict comparisons below keep the one met first.
     """
     reasons = [not_counted_reason(assessment) for assessment in assessments]
+    all_dated = all([assessment.trial.started_on is not None for assessment in assessments])
     best_for_drug: dict[str, TrialAssessment] = {}
     for assessment, reason in zip(assessments, reasons):
         if reason is None:
             drug = assessment.trial.drug
             best = best_for_drug.get(drug)
-            if best is None or assessment.trial.dose_mg_per_day > best.trial.dose_mg_per_day:
+            if best is None:
+                best_for_drug[drug] = assessment
+                continue
+            dose, best_dose = assessment.trial.dose_mg_per_day, best.trial.dose_mg_per_day
+            if dose > best_dose or (
+                dose == best_dose and all_dated and assessment.trial.started_on < best.trial.started_on
+            ):
                 best_for_drug[drug] = assessment
     counted = [False] * len(assessments)
     for best in best_for_drug.values():

@@ -13,6 +13,7 @@ from staging.engine.catalogue import Catalogue, default_catalogue
 from staging.engine.classification import classify, is_chronic
 from staging.engine.counting import count_trials, counting_summary, display_names
 from staging.engine.dtd import stage_dtd
+from staging.engine.eligibility import Profiles, default_profiles, evaluate_profiles
 from staging.engine.flags import compute_flags
 from staging.engine.inputs import StagingInput
 from staging.engine.maudsley import stage_maudsley
@@ -25,11 +26,14 @@ from staging.engine.thase_rush import stage_thase_rush
 __all__ = ["stage"]
 
 
-def stage(record: StagingInput, catalogue: Catalogue | None = None) -> StagingResult:
+def stage(record: StagingInput, catalogue: Catalogue | None = None, profiles: Profiles | None = None) -> StagingResult:
     """Stage one record. The record must be valid (staging.engine.interchange.validation_errors):
-    a drug neither in the catalogue nor clinician-defined raises adequacy.UnknownDrugError."""
+    a drug neither in the catalogue nor clinician-defined raises adequacy.UnknownDrugError.
+    `profiles` are the eligibility profiles to evaluate (rules §12; default: the shipped ones)."""
     if catalogue is None:
         catalogue = default_catalogue()
+    if profiles is None:
+        profiles = default_profiles()
     age = record.age
     trials = record.trials
     names = display_names(trials)
@@ -54,6 +58,7 @@ def stage(record: StagingInput, catalogue: Catalogue | None = None) -> StagingRe
         classification=classify(trial_results, counted, counted_indices, chronic, summary),
         dtd=stage_dtd(record, trial_results, chronic),
         flags=compute_flags(record, trial_results),
+        eligibility=evaluate_profiles(record, trial_results, profiles),  # rules §12
     )
 
 

@@ -189,6 +189,7 @@ def flag_kind(code: str) -> str:
     """ "not_screened:vitamin_d" -> "not_screened"."""
     return code.split(":", 1)[0]
 
+
 # rules §12: treatment eligibility profiles
 TREATMENTS = {
     "esketamine": _term("esketamine"),

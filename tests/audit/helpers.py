@@ -22,9 +22,12 @@ def triggers_dropped():
     the rollback at the end of the test restores the triggers (DDL is transactional in both)."""
     from importlib import import_module
 
-    migration = import_module("audit.migrations.0002_append_only_triggers")
-    drop = migration.SQLITE_DROP if connection.vendor == "sqlite" else migration.POSTGRESQL_DROP
-    create = migration.SQLITE_CREATE if connection.vendor == "sqlite" else migration.POSTGRESQL_CREATE
+    drop, create = [], []
+    # Entries, then patient sets and checkpoints (created after, dropped before).
+    for name in ("0002_append_only_triggers", "0005_append_only_sets_and_checkpoints"):
+        migration = import_module(f"audit.migrations.{name}")
+        drop = (migration.SQLITE_DROP if connection.vendor == "sqlite" else migration.POSTGRESQL_DROP) + drop
+        create += migration.SQLITE_CREATE if connection.vendor == "sqlite" else migration.POSTGRESQL_CREATE
     with connection.cursor() as cursor:
         for statement in drop:
             cursor.execute(statement)

@@ -80,8 +80,12 @@ def _notes(values, where):
 
 def validate_output_shape(output: dict) -> None:
     """Assert that one result is exactly the agreed rules §10 shape (raises AssertionError)."""
-    _keys(output, {"ruleset", "trials", "thase_rush", "maudsley", "mgh", "classification", "dtd", "flags"}, "result")
-    assert isinstance(output["ruleset"], str) and output["ruleset"].startswith("trd-2026.1")
+    _keys(
+        output,
+        {"ruleset", "trials", "thase_rush", "maudsley", "mgh", "classification", "dtd", "eligibility", "flags"},
+        "result",
+    )
+    assert isinstance(output["ruleset"], str) and output["ruleset"].startswith("trd-2026.2")
     trials = output["trials"]
     assert isinstance(trials, list)
     count = len(trials)
@@ -181,3 +185,60 @@ def validate_output_shape(output: dict) -> None:
         else:
             assert code in ("inadequate_trial", "adherence_not_documented", "outcome_not_documented")
             assert type(flag["trial"]) is int and 0 <= flag["trial"] < count
+
+    for index, profile in enumerate(output["eligibility"]):
+        validate_eligibility_shape(profile, f"eligibility[{index}]", output)
+
+
+ELIGIBILITY_KEYS = {
+    "profile",
+    "version",
+    "title",
+    "treatment",
+    "issuer",
+    "source",
+    "checked_on",
+    "status",
+    "explanation",
+    "criteria",
+}
+CRITERION_KEYS = {"id", "role", "kind", "state", "text", "note", "explanation", "evidence", "items"}
+EVIDENCE_LISTS = ("trials", "ect_courses", "other_courses", "scale_scores")
+
+
+def validate_eligibility_shape(profile: dict, where: str, output: dict | None = None) -> None:
+    """rules §10 `eligibility[i]` (with the agreed extra keys), and §12.3's status rule."""
+    _keys(profile, ELIGIBILITY_KEYS, where)
+    assert profile["status"] in ("eligible", "not_eligible", "incomplete"), where
+    _keys(profile["source"], {"title", "date", "url"}, f"{where}.source")
+    assert isinstance(profile["explanation"], str) and profile["explanation"], where
+    states = {"require": [], "exclude": []}
+    for criterion in profile["criteria"]:
+        _validate_criterion(criterion, f"{where}.criteria.{criterion.get('id')}", top_level=True)
+        if criterion["role"] in states:
+            states[criterion["role"]].append(criterion["state"])
+    if "not_met" in states["require"] or "met" in states["exclude"]:
+        expected = "not_eligible"
+    elif all(s == "met" for s in states["require"]) and all(s == "not_met" for s in states["exclude"]):
+        expected = "eligible"
+    else:
+        expected = "incomplete"
+    assert profile["status"] == expected, f"{where}: {profile['status']} != {expected}"
+
+
+def _validate_criterion(criterion: dict, where: str, *, top_level: bool) -> None:
+    _keys(criterion, CRITERION_KEYS, where)
+    assert (criterion["role"] in ("require", "exclude", "caution")) if top_level else criterion["role"] is None, where
+    assert criterion["state"] in ("met", "not_met", "not_documented"), where
+    assert isinstance(criterion["text"], str) and criterion["text"], where
+    assert isinstance(criterion["explanation"], str) and criterion["explanation"], where
+    _keys(criterion["evidence"], set(EVIDENCE_LISTS), f"{where}.evidence")
+    for name in EVIDENCE_LISTS:
+        indices = criterion["evidence"][name]
+        assert indices == sorted(set(indices)) and all(type(i) is int and i >= 0 for i in indices), where
+    if criterion["kind"] == "any_of":
+        assert top_level and len(criterion["items"]) >= 2, where
+        for item in criterion["items"]:
+            _validate_criterion(item, f"{where}.{item['id']}", top_level=False)
+    else:
+        assert criterion["items"] == [], where

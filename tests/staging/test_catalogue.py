@@ -32,7 +32,7 @@ TCA_150 = [
 
 def test_shipped_catalogue_is_the_ruleset_and_has_every_drug_of_section_9():
     catalogue = default_catalogue()
-    assert catalogue.ruleset_id == RULESET_ID == "trd-2026.1"
+    assert catalogue.ruleset_id == RULESET_ID == "trd-2026.2"
     assert len(catalogue) == 37
     assert [entry.drug for entry in catalogue.entries] == sorted(entry.drug for entry in catalogue.entries)
     assert catalogue.get("sertraline") == CatalogueEntry("sertraline", "SSRI", 50, 25, "ATRQ")
@@ -66,14 +66,14 @@ def test_an_edited_file_changes_the_ruleset_id(tmp_path):
     path.write_text(text)
     catalogue = load_catalogue(path)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    assert catalogue.ruleset_id == f"trd-2026.1+site-{digest[:8]}"
+    assert catalogue.ruleset_id == f"trd-2026.2+site-{digest[:8]}"
     assert catalogue.get("sertraline").min_dose_mg == 75
 
 
 def test_a_copy_of_the_shipped_file_keeps_the_ruleset_id(tmp_path):
     path = tmp_path / "copy.csv"
     path.write_bytes(SHIPPED_CATALOGUE_PATH.read_bytes().replace(b"\n", b"\r\n"))
-    assert load_catalogue(path).ruleset_id == "trd-2026.1"
+    assert load_catalogue(path).ruleset_id == "trd-2026.2"
 
 
 def test_every_bad_row_is_reported_with_its_line_number():

@@ -108,6 +108,8 @@ def test_round_trip_of_a_minimal_record():
         "trials": [],
         "ect_courses": [],
         "other_courses": [],
+        "scale_scores": [],
+        "attestations": {},
     }
 
 

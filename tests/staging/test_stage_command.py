@@ -140,7 +140,7 @@ def test_site_catalogue_from_settings(tmp_path, settings):
     path.write_text(json.dumps(record))
     out, _, _failure = run(str(path))
     result = json.loads(out)
-    assert result["ruleset"].startswith("trd-2026.1+site-")
+    assert result["ruleset"].startswith("trd-2026.2+site-")
     assert result["trials"][0]["inadequate_reasons"] == ["dose_below_minimum"]
     site.write_text("drug,class,min_dose_mg,min_dose_65_mg,source\nfoo,XYZ,1,,label\n")
     settings.TRD_CATALOGUE_PATH = str(tmp_path / "other.csv")

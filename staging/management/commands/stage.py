@@ -14,8 +14,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from staging.engine.batch import stage_document
 from staging.engine.catalogue import CatalogueError
+from staging.engine.eligibility import ProfileError
 from staging.engine.interchange import InterchangeError
-from staging.site import configured_catalogue
+from staging.site import configured_catalogue, configured_profiles
 
 PROGRESS_ABOVE = 1000  # records; larger lists report progress on stderr
 PROGRESS_EVERY = 1000
@@ -54,7 +55,8 @@ class Command(BaseCommand):
             raise CommandError(f"{self._source(file_name)} is not usable JSON: nested too deeply") from None
         try:
             catalogue = configured_catalogue()
-        except CatalogueError as error:
+            profiles = configured_profiles()  # rules §12: every result evaluates the site's profiles
+        except (CatalogueError, ProfileError) as error:
             raise CommandError(str(error)) from None
 
         def progress(done: int, total: int) -> None:
@@ -63,7 +65,7 @@ class Command(BaseCommand):
                 self.stderr.flush()
 
         try:
-            results, is_list = stage_document(document, catalogue, progress)
+            results, is_list = stage_document(document, catalogue, progress, profiles)
         except InterchangeError as error:
             for path, message in error.errors:
                 self.stderr.write(f"{path}: {message}")
