@@ -29,6 +29,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from patients.access import clinic_of, visible_patients
+from patients.csv_export import Echo as _Echo
+from patients.csv_export import csv_safe
 from patients.models import (
     Clinic,
     EctCourse,
@@ -168,20 +170,6 @@ class PatientAdminForm(forms.ModelForm):
             if duplicate.exclude(pk=self.instance.pk).exists():
                 self.add_error("record_number", "This clinic already has a patient with this record number.")
         return cleaned
-
-
-CSV_DANGEROUS_FIRST_CHARACTERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet shows as text: a leading = + - @ would otherwise start a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_DANGEROUS_FIRST_CHARACTERS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 CSV_HEADER = [

@@ -7,17 +7,40 @@ page of 25 costs the same whatever the clinic's size. Filters and the default so
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 
-from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES, THASE_RUSH_CHOICES, Patient
+from patients.history import recent_months, trd_onsets
+from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES, THASE_RUSH_CHOICES, Patient, StagingSnapshot
 
 PAGE_SIZE = 25
 
 YES_NO_CHOICES = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 MET_CHOICES = [("", "Any"), ("met", "Met"), ("not_met", "Not met")]
+# Time since "last assessed" (staged_at), in days: (value, words, from, until). The dashboard's
+# chart of the same name counts these bands and links each bar to the list filtered by it.
+ASSESSED_BANDS = [
+    ("under_30", "Under 30 days", 0, 30),
+    ("30_89", "30–89 days", 30, 90),
+    ("90_179", "90–179 days", 90, 180),
+    ("180_364", "180–364 days", 180, 365),
+    ("365_plus", "A year or more", 365, None),
+    ("never", "Never staged", None, None),
+]
+
+
+def assessed_band(value: str, now) -> Q:
+    """The patients whose last assessment falls in the band `value` of ASSESSED_BANDS."""
+    _, _, since, until = next(band for band in ASSESSED_BANDS if band[0] == value)
+    if since is None:
+        return Q(staged_at__isnull=True)
+    condition = Q(staged_at__lte=now - timedelta(days=since))
+    return condition & Q(staged_at__gt=now - timedelta(days=until)) if until else condition
+
 
 # sort key -> (column, label). Only these columns can be sorted on: the key comes from the URL.
 SORT_COLUMNS = {
@@ -60,11 +83,18 @@ class PatientListForm(forms.Form):
     label = forms.ChoiceField(required=False, label="Label", choices=[("", "Any")] + LABEL_CHOICES)
     regulatory_trd = forms.ChoiceField(required=False, label="Regulatory TRD", choices=YES_NO_CHOICES)
     dtd = forms.ChoiceField(required=False, label="DTD", choices=MET_CHOICES)
+    assessed = forms.ChoiceField(
+        required=False, label="Last assessed", choices=[("", "Any")] + [band[:2] for band in ASSESSED_BANDS]
+    )
+    became_trd = forms.ChoiceField(required=False, label="Became TRD in")
     sort = forms.ChoiceField(required=False, label="Sort by", choices=SORT_CHOICES)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data if data is not None else {}, **kwargs)
+        # the dashboard's 24 months of new TRD classifications (patients.history.trd_onsets)
+        months = recent_months(timezone.localdate())
+        self.fields["became_trd"].choices = [("", "Any")] + [(f"{m:%Y-%m}", f"{m:%b %Y}") for m in reversed(months)]
         self.is_valid()  # fills cleaned_data with the valid fields and errors with the rest
 
     def value(self, name):
@@ -88,7 +118,7 @@ class PatientListForm(forms.Form):
         """The valid filters, to carry into page and sort links."""
         return {
             name: self.data[name]
-            for name in ("q", "stage", "msm", "label", "regulatory_trd", "dtd")
+            for name in ("q", "stage", "msm", "label", "regulatory_trd", "dtd", "assessed", "became_trd")
             if name not in self.errors and self.data.get(name)
         }
 
@@ -125,6 +155,13 @@ class PatientListForm(forms.Form):
             patients = patients.filter(regulatory_trd=self.value("regulatory_trd") == "yes")
         if self.value("dtd"):
             patients = patients.filter(dtd_met=self.value("dtd") == "met")
+        if self.value("assessed"):
+            patients = patients.filter(assessed_band(self.value("assessed"), timezone.now()))
+        if self.value("became_trd"):
+            year, month = (int(part) for part in self.value("became_trd").split("-"))
+            first, after = date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
+            in_month = StagingSnapshot.objects.filter(assessed_on__gte=first, assessed_on__lt=after)
+            patients = patients.filter(pk__in=trd_onsets(in_month).values("patient_id"))
         return patients.order_by(*ordering_for(self.sort_key))
 
 

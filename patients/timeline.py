@@ -303,6 +303,24 @@ def _draw_legend(canvas: _Canvas, top: float, outcomes: set[str] | None = None) 
         x += 26 + len(words) * 6
 
 
+def _axis_canvas(episode, scores, rows, *, width, today, compact) -> _Canvas:
+    width = max(int(width), 480)
+    dated = [row for row in rows if row.start is not None]
+    end_of_axis = episode.ended_on or today or timezone.localdate()
+    days = [episode.onset, end_of_axis] + [row.start for row in dated] + [score.rated_on for score in scores]
+    days += [row.end for row in dated if row.end is not None]
+    return _Canvas(min(days), max(days), width, compact=compact)
+
+
+def time_axis(episode, scale_scores=None, *, width: int = 900, today: date | None = None, compact: bool = False):
+    """The canvas (dates to x) this episode's timeline is drawn on, for a picture drawn above it
+    on the same time axis (patients.history). Its `x(day)`, `text()`, `add()` and `parts` are
+    the timeline's own."""
+    scores = list(episode.scale_scores.all() if scale_scores is None else scale_scores)
+    rows = _trial_rows(episode) + _course_rows(episode)
+    return _axis_canvas(episode, scores, rows, width=width, today=today, compact=compact)
+
+
 def render_timeline_svg(
     episode, scale_scores=None, *, width: int = 900, today: date | None = None, compact: bool = False
 ) -> SafeString:
@@ -318,11 +336,7 @@ def render_timeline_svg(
     rows = _trial_rows(episode) + _course_rows(episode)
     dated = [row for row in rows if row.start is not None]
     undated = [row for row in rows if row.start is None]
-
-    end_of_axis = episode.ended_on or today or timezone.localdate()
-    days = [episode.onset, end_of_axis] + [row.start for row in dated] + [score.rated_on for score in scores]
-    days += [row.end for row in dated if row.end is not None]
-    canvas = _Canvas(min(days), max(days), width, compact=compact)
+    canvas = _axis_canvas(episode, scores, rows, width=width, today=today, compact=compact)
 
     y = TOP_MARGIN
     scales = []

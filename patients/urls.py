@@ -1,7 +1,7 @@
 from django.urls import path
 
 from patients.fhir import views as fhir_views
-from patients.views import entry, records
+from patients.views import dashboard, entry, records, worklist
 
 app_name = "patients"
 
@@ -9,6 +9,10 @@ app_name = "patients"
 # server logs, and identifiable data must not (DEVELOPERS.md).
 urlpatterns = [
     path("", records.patient_list, name="list"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/settings/", dashboard.clinic_settings, name="clinic_settings"),
+    path("worklist/", worklist.worklist, name="worklist"),
+    path("worklist/export.csv", worklist.worklist_csv, name="worklist_csv"),
     path("patients/new/", records.patient_create, name="create"),
     path("patients/<int:pk>/", records.patient_detail, name="detail"),
     path("patients/<int:pk>/edit/", records.patient_edit, name="edit"),

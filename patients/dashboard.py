@@ -1,0 +1,188 @@
+"""The clinic dashboard's figures: counts from aggregate queries, never from loading patients.
+
+Two queries whatever the clinic's size: one pass over the patients' stored staging columns
+(conditional counts for every chart of the current state) and one grouped count of new TRD
+classifications per month (patients.history.trd_onsets). Every bar carries the link to the
+patient list filtered to exactly the patients it counts (the list's own GET parameters,
+patients.filters).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+
+from patients.filters import ASSESSED_BANDS, assessed_band
+from patients.history import recent_months, trd_onsets
+from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES, THASE_RUSH_CHOICES, StagingSnapshot
+
+NOT_STAGED = "Not staged"
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    url: str
+    share: float | None = None  # of the chart's total, in per cent
+
+    def as_json(self) -> dict:
+        return {"label": self.label, "count": self.count, "url": self.url, "share": self.share}
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    description: str
+    bars: list[Bar] = field(default_factory=list)
+    horizontal: bool = True
+    show_share: bool = True
+
+    @property
+    def total(self) -> int:
+        return sum(bar.count for bar in self.bars)
+
+    def with_shares(self) -> Chart:
+        total = self.total
+        for bar in self.bars:
+            bar.share = round(100 * bar.count / total, 1) if total else 0.0
+        return self
+
+    def as_json(self) -> dict:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "horizontal": self.horizontal,
+            "show_share": self.show_share,
+            "bars": [bar.as_json() for bar in self.bars],
+        }
+
+
+def list_url(**filters) -> str:
+    return reverse("patients:list") + "?" + urlencode(filters)
+
+
+def _current_state_counts(patients, now) -> dict[str, int]:
+    """Every count of the current-state charts, in one aggregate query."""
+    counts = {"total": Count("pk")}
+    for stage, _ in THASE_RUSH_CHOICES:
+        counts[f"stage_{stage}"] = Count("pk", filter=Q(thase_rush_stage=stage))
+    for label, _ in LABEL_CHOICES:
+        counts[f"label_{label}"] = Count("pk", filter=Q(label=label))
+    for category, _ in MSM_CATEGORY_CHOICES:
+        counts[f"msm_{category}"] = Count("pk", filter=Q(msm_category=category))
+    # rules §4.2: no counted trial, no Maudsley total; that is Thase–Rush stage 0 exactly
+    counts["msm_not_applicable"] = Count("pk", filter=Q(msm_category="", thase_rush_stage__isnull=False))
+    # the list's "Last assessed: never staged" filter, so that the bar and its link agree
+    counts["not_staged"] = Count("pk", filter=assessed_band("never", now))
+    for value in (True, False):
+        counts[f"regulatory_trd_{value}"] = Count("pk", filter=Q(regulatory_trd=value))
+        counts[f"dtd_{value}"] = Count("pk", filter=Q(dtd_met=value))
+    for band, *_ in ASSESSED_BANDS:
+        counts[f"assessed_{band}"] = Count("pk", filter=assessed_band(band, now))
+    return patients.order_by().aggregate(**counts)
+
+
+def new_trd_per_month(patients, today) -> list[tuple]:
+    """(first day of month, count) for the 24 months up to today's: snapshots that classified a
+    patient TRD when the one before did not (patients.history.trd_onsets), by assessment month."""
+    months = recent_months(today)
+    snapshots = StagingSnapshot.objects.filter(patient__in=patients.order_by().values("pk"), assessed_on__gte=months[0])
+    rows = (
+        trd_onsets(snapshots)
+        .annotate(month=TruncMonth("assessed_on"))
+        .order_by()
+        .values("month")
+        .annotate(count=Count("pk"))
+    )
+    found = {row["month"]: row["count"] for row in rows}
+    return [(month, found.get(month, 0)) for month in months]
+
+
+def dashboard_charts(patients, *, now=None) -> list[Chart]:
+    """The charts for a queryset of visible patients (a clinic's, or every clinic's)."""
+    now = now or timezone.now()
+    counts = _current_state_counts(patients, now)
+    never = Bar(NOT_STAGED, counts["not_staged"], list_url(assessed="never"))
+    stage = Chart(
+        "stage",
+        "Patients by Thase–Rush stage",
+        "Current Thase–Rush stage (rules §4.1) of each patient.",
+        [Bar(f"Stage {roman}", counts[f"stage_{value}"], list_url(stage=value)) for value, roman in THASE_RUSH_CHOICES]
+        + [never],
+    )
+    label = Chart(
+        "label",
+        "Patients by label",
+        "Current classification (rules §5) of each patient.",
+        [Bar(words, counts[f"label_{value}"], list_url(label=value)) for value, words in LABEL_CHOICES] + [never],
+    )
+    msm = Chart(
+        "msm",
+        "Patients by MSM category",
+        "Maudsley Staging Method category (rules §4.2); not applicable without a counted trial.",
+        [Bar(words, counts[f"msm_{value}"], list_url(msm=value)) for value, words in MSM_CATEGORY_CHOICES]
+        + [Bar("Not applicable (stage 0)", counts["msm_not_applicable"], list_url(stage=0)), never],
+    )
+    regulatory = Chart(
+        "regulatory_trd",
+        "Regulatory TRD",
+        "At least two adequate trials of different antidepressants without response (rules §5).",
+        [
+            Bar("Met", counts["regulatory_trd_True"], list_url(regulatory_trd="yes")),
+            Bar("Not met", counts["regulatory_trd_False"], list_url(regulatory_trd="no")),
+            never,
+        ],
+    )
+    dtd = Chart(
+        "dtd",
+        "Difficult-to-treat depression",
+        "Difficult-to-treat depression met or not (rules §6).",
+        [
+            Bar("Met", counts["dtd_True"], list_url(dtd="met")),
+            Bar("Not met", counts["dtd_False"], list_url(dtd="not_met")),
+            never,
+        ],
+    )
+    assessed = Chart(
+        "assessed",
+        "Time since last assessment",
+        "Days since a clinician last changed the patient's record and it was staged.",
+        [Bar(words, counts[f"assessed_{value}"], list_url(assessed=value)) for value, words, *_ in ASSESSED_BANDS],
+    )
+    monthly = Chart(
+        "new_trd",
+        "New TRD classifications per month",
+        "Stagings that classified a patient TRD (rules §5) when the one before did not, "
+        "by the month of the assessment, over the last 24 months.",
+        [
+            Bar(f"{month:%b %Y}", count, list_url(became_trd=f"{month:%Y-%m}"))
+            for month, count in new_trd_per_month(patients, timezone.localdate(now))
+        ],
+        horizontal=False,
+        show_share=False,
+    )
+    charts = [stage, label, msm, regulatory, dtd, assessed]
+    return [chart.with_shares() for chart in charts] + [monthly]
+
+
+def headline(charts: list[Chart]) -> dict:
+    """The total and the regulatory TRD and DTD shares, for the figures above the charts."""
+    by_key = {chart.key: chart for chart in charts}
+    staged = by_key["stage"].total - by_key["stage"].bars[-1].count
+    regulatory = by_key["regulatory_trd"].bars[0].count
+    dtd = by_key["dtd"].bars[0].count
+    return {
+        "patients": by_key["stage"].total,
+        "staged": staged,
+        "regulatory_trd": regulatory,
+        "regulatory_trd_share": round(100 * regulatory / staged, 1) if staged else 0.0,
+        "dtd": dtd,
+        "dtd_share": round(100 * dtd / staged, 1) if staged else 0.0,
+    }
