@@ -415,6 +415,42 @@ class ScaleScore(models.Model):
         return f"{self.scale} {self.score} on {self.rated_on:%d %b %Y}"
 
 
+class Attestation(models.Model):
+    """A clinician's answer to an eligibility attestation criterion (rules §1.1, §12.2), for the
+    current episode: confirmed (`holds`) or does not hold. Leaving it open deletes the row.
+
+    Keyed by the profile and criterion ids, not by a foreign key: profiles are files a site may
+    edit or remove, and a removed profile's answers are kept, unused (rules §1.1).
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="attestations")
+    profile = models.CharField(max_length=100, help_text="Eligibility profile id (rules §12.1).")
+    criterion = models.CharField(max_length=100, help_text="Attestation criterion id in that profile.")
+    holds = models.BooleanField(help_text="True: confirmed; false: does not hold.")
+    answered_at = models.DateTimeField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who, in words, kept should the account later be removed (the packet prints it).
+    answered_by_name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["profile", "criterion"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "profile", "criterion"], name="attestation_one_answer"),
+            models.CheckConstraint(condition=~Q(profile="") & ~Q(criterion=""), name="attestation_names_criterion"),
+            models.CheckConstraint(condition=~Q(answered_by_name=""), name="attestation_answered_by_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.key}: {'confirmed' if self.holds else 'does not hold'}"
+
+    @property
+    def key(self) -> str:
+        """The rules §1.1 `attestations` key, "<profile id>/<criterion id>"."""
+        return f"{self.profile}/{self.criterion}"
+
+
 class StagingSnapshot(models.Model):
     """An engine result as it was computed: append-only, so a report can cite exactly what it showed."""
 
