@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "rest_framework",
+    "drf_spectacular",
     "staging",
     "patients",
     "axes",
@@ -170,7 +172,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "patients.api.authentication.BearerTokenAuthentication",
-        "patients.api.authentication.CsrfSessionAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # with Django's CSRF check
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -190,6 +192,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ScreeningStatusEnum": "patients.models.SCREENING_STATUS_CHOICES",
+        "ScaleEnum": "patients.models.SCALE_CHOICES",
+    },
 }
 
 TRD_PAPER_SIZE = env_choice("TRD_PAPER_SIZE", ("A4", "Letter"), "A4")

@@ -1,0 +1,85 @@
+"""What one request may carry, and how often a token may write.
+
+Bodies over 5 MB and lists over 1,000 records answer 413; more than 60 writes a minute by one
+token (or one browser session's user) answer 429. The write counts live in Django's cache
+(the local-memory cache: per process, which is what a limit against a runaway script needs).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+from rest_framework import exceptions, parsers, throttling
+
+from patients.api.problems import ContentTooLarge
+from patients.models import ApiToken
+
+MAX_BODY_BYTES = 5 * 1024 * 1024
+MAX_LIST_RECORDS = 1000
+WRITES_PER_MINUTE = 60
+
+
+def check_body_size(request) -> None:
+    """Refuse a declared Content-Length over the limit before reading a byte of it."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        raise _too_large()
+
+
+def check_list_length(records: list, what: str = "records") -> None:
+    if len(records) > MAX_LIST_RECORDS:
+        raise ContentTooLarge(
+            f"{len(records):,} {what} in one request: at most {MAX_LIST_RECORDS:,} are accepted. "
+            "Send them in several requests."
+        )
+
+
+def _too_large() -> ContentTooLarge:
+    return ContentTooLarge(
+        f"The request body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB: nothing was read. "
+        "Send fewer records per request."
+    )
+
+
+class LimitedJSONParser(parsers.JSONParser):
+    """JSON, read up to the limit even when no Content-Length was declared (chunked bodies)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        if stream is None:
+            return None
+        data = stream.read(MAX_BODY_BYTES + 1)
+        if len(data) > MAX_BODY_BYTES:
+            raise _too_large()
+        return super().parse(io.BytesIO(data), media_type, parser_context)
+
+
+class WritesPerTokenThrottle(throttling.SimpleRateThrottle):
+    scope = "api_writes"
+    rate = f"{WRITES_PER_MINUTE}/min"
+
+    def get_cache_key(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        if isinstance(request.auth, ApiToken):
+            ident = f"token-{request.auth.pk}"
+        elif request.user and request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class WritesThrottled(exceptions.Throttled):
+    """429 with Retry-After (DRF's handler sets it from `wait`) and the wait in words."""
+
+    def __init__(self, wait: float | None):
+        seconds = max(1, math.ceil(wait or 1))
+        super().__init__(
+            detail=f"More than {WRITES_PER_MINUTE} writes a minute with this token: nothing was saved. "
+            f"Try again in {seconds} second{'s' if seconds != 1 else ''}."
+        )
+        self.wait = seconds
