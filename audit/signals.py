@@ -16,7 +16,16 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from audit import log
 from audit.models import AuditEntry
 
-AUDITED_MODELS = ("Patient", "Episode", "Trial", "Augmentation", "EctCourse", "OtherCourse", "ScaleScore")
+AUDITED_MODELS = (
+    "Patient",
+    "Episode",
+    "Trial",
+    "Augmentation",
+    "EctCourse",
+    "OtherCourse",
+    "ScaleScore",
+    "Attestation",  # eligibility answers (rules §12): given, changed and withdrawn like any record
+)
 
 # Bookkeeping, not clinical content: a save that changes only these is not worth an entry.
 _IGNORED_FIELDS = {"created_at", "updated_at", "version", "current_snapshot", "staged_at"}
