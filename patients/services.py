@@ -19,7 +19,7 @@ from patients.models import Episode, Patient, StagingSnapshot, Trial
 from staging.engine import inputs as engine_inputs
 from staging.engine import stage
 from staging.engine.interchange import record_to_dict, result_to_dict
-from staging.site import configured_catalogue
+from staging.site import configured_catalogue, configured_profiles
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -29,7 +29,7 @@ def _number(value: Decimal | None) -> float | None:
 def current_episode(patient: Patient) -> Episode | None:
     return (
         Episode.objects.filter(patient=patient, ended_on__isnull=True)
-        .prefetch_related("trials__augmentations", "ect_courses", "other_courses")
+        .prefetch_related("trials__augmentations", "ect_courses", "other_courses", "scale_scores", "attestations")
         .first()
     )
 
@@ -85,6 +85,19 @@ def build_staging_input(patient: Patient, episode: Episode, assessed_on: date) -
         other_courses=tuple(
             engine_inputs.OtherCourse(kind=course.kind, weeks=_number(course.weeks), outcome=course.outcome or None)
             for course in _rows(episode, "other_courses")
+        ),
+        # rules §1.1: the episode's scores up to the day staged (a later one does not exist yet
+        # as of that day), and the answers to the configured profiles' attestations only (a
+        # removed profile's stored answers are kept, unused)
+        scale_scores=tuple(
+            engine_inputs.ScaleScore(scale=score.scale, score=score.score, rated_on=score.rated_on)
+            for score in _rows(episode, "scale_scores")
+            if score.rated_on <= assessed_on
+        ),
+        attestations=tuple(
+            (answer.key, answer.holds)
+            for answer in _rows(episode, "attestations")
+            if answer.key in configured_profiles().attestation_keys
         ),
     )
 
@@ -178,7 +191,7 @@ def _new_snapshot_if_changed(
     if episode is None:
         return None
     record = build_staging_input(patient, episode, assessed_on)
-    result = _json_ready(result_to_dict(stage(record, catalogue)))
+    result = _json_ready(result_to_dict(stage(record, catalogue, configured_profiles())))
     previous = patient.current_snapshot
     if previous is not None and previous.episode_id == episode.pk and previous.result == result:
         return None
@@ -208,6 +221,8 @@ def patients_for_staging(queryset):
         ),
         Prefetch("ect_courses", to_attr="ect_courses_list"),
         Prefetch("other_courses", to_attr="other_courses_list"),
+        Prefetch("scale_scores", to_attr="scale_scores_list"),
+        Prefetch("attestations", to_attr="attestations_list"),
     )
     return (
         queryset.select_related("current_snapshot")
@@ -216,8 +231,24 @@ def patients_for_staging(queryset):
     )
 
 
+# The parts of a stored result that recompute_staging reports on, in its order (rules §13).
+INSTRUMENTS = ("thase_rush", "maudsley", "mgh", "classification", "dtd", "eligibility", "trials")
+
+
+def changed_instruments(previous: dict | None, result: dict) -> list[str]:
+    """The INSTRUMENTS whose part of the result differs from the stored one (all, when none is)."""
+    previous = previous or {}
+    return [name for name in INSTRUMENTS if previous.get(name) != result.get(name)]
+
+
 def restage_many(
-    patient_ids, *, assessed_on: date | None = None, assessed_at=None, batch_size: int = 500, on_batch=None
+    patient_ids,
+    *,
+    assessed_on: date | None = None,
+    assessed_at=None,
+    batch_size: int = 500,
+    on_batch=None,
+    by_instrument: dict[str, int] | None = None,
 ) -> tuple[int, int]:
     """`restage` for many patients at once: (patients staged, results changed).
 
@@ -227,7 +258,8 @@ def restage_many(
     today, "last assessed" untouched. `assessed_at(patient)` instead records a clinical
     assessment at that moment, staged as of its day (the synthetic data set spreads "last
     assessed" over the past with it). `on_batch(count)` is told how many patients each finished
-    batch held (for a progress bar).
+    batch held (for a progress bar). `by_instrument`, when given, counts the changed results
+    per instrument (changed_instruments).
     """
     catalogue = configured_catalogue()
     patient_ids = list(patient_ids)
@@ -246,6 +278,10 @@ def restage_many(
                 if snapshot is not None:
                     snapshots.append(snapshot)
                     summaries.append((patient, snapshot))
+                    if by_instrument is not None:
+                        previous = patient.current_snapshot.result if patient.current_snapshot else None
+                        for name in changed_instruments(previous, snapshot.result):
+                            by_instrument[name] = by_instrument.get(name, 0) + 1
                 elif episode is None and patient.current_snapshot_id is not None:
                     summaries.append((patient, None))
                 _date_staging(patient, episode, day, moment)

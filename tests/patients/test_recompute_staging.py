@@ -32,7 +32,7 @@ def test_recomputes_changed_results_then_nothing_the_second_time(clinic, other_c
     snapshots = StagingSnapshot.objects.count()
 
     out, err = run()
-    assert out.strip() == "Recomputed 4 patients; 1 result changed."
+    assert out.splitlines()[0] == "Recomputed 4 patients; 1 result changed."
     assert "4/4 patients" in err and "[" in err
     assert StagingSnapshot.objects.count() == snapshots + 1
     stale.refresh_from_db()
@@ -41,7 +41,7 @@ def test_recomputes_changed_results_then_nothing_the_second_time(clinic, other_c
     assert stale.msm_total == stale.current_snapshot.result["maudsley"]["total"]
 
     out, _ = run()
-    assert out.strip() == "Recomputed 4 patients; 0 results changed."
+    assert out.splitlines()[0] == "Recomputed 4 patients; 0 results changed."
     assert StagingSnapshot.objects.count() == snapshots + 1
 
 
@@ -50,7 +50,7 @@ def test_a_stored_result_from_an_older_ruleset_is_replaced(clinic):
     snapshot = patient.current_snapshot
     StagingSnapshot.objects.filter(pk=snapshot.pk).update(result={**snapshot.result, "ruleset": "trd-2025.9"})
     out, _ = run()
-    assert out.strip() == "Recomputed 1 patient; 1 result changed."
+    assert out.splitlines()[0] == "Recomputed 1 patient; 1 result changed."
     patient.refresh_from_db()
     assert patient.current_snapshot.ruleset == RULESET_ID
     assert patient.current_snapshot_id != snapshot.pk
@@ -63,7 +63,7 @@ def test_clinic_option_limits_the_run(clinic, other_clinic):
     make_stale(mine)
     make_stale(theirs)
     out, _ = run("--clinic", other_clinic.slug)
-    assert out.strip() == "Recomputed 1 patient; 1 result changed."
+    assert out.splitlines()[0] == "Recomputed 1 patient; 1 result changed."
     mine_before = mine.current_snapshot_id
     mine.refresh_from_db()
     assert mine.current_snapshot_id == mine_before
@@ -84,5 +84,26 @@ def test_query_count_per_batch_does_not_grow_with_patients(clinic, django_assert
     # other courses, one bulk insert, one bulk update (+ savepoint bookkeeping)
     with django_assert_max_num_queries(14):
         out, _ = run("--batch-size", "10")
-    assert out.strip() == "Recomputed 6 patients; 6 results changed."
+    assert out.splitlines()[0] == "Recomputed 6 patients; 6 results changed."
     assert Patient.objects.filter(label="trd").count() == 6
+
+
+def test_changed_results_are_counted_by_instrument(clinic):
+    """rules §13: after an upgrade the command says which instruments' stored results changed."""
+    stale = make_staged_trd_patient(clinic)
+    make_staged_trd_patient(clinic)
+    snapshot = stale.current_snapshot
+    older = {key: value for key, value in snapshot.result.items() if key != "eligibility"}  # as trd-2026.1 stored it
+    StagingSnapshot.objects.filter(pk=snapshot.pk).update(result=older)
+    out, _ = run()
+    assert out.splitlines() == [
+        "Recomputed 2 patients; 1 result changed.",
+        "Changed by instrument: thase_rush 0, maudsley 0, mgh 0, classification 0, dtd 0, eligibility 1, trials 0.",
+    ]
+    make_stale(stale)  # a fourth counted trial: every instrument's explanation moves
+    out, _ = run()
+    assert out.splitlines()[1] == (
+        "Changed by instrument: thase_rush 1, maudsley 1, mgh 1, classification 1, dtd 1, eligibility 1, trials 1."
+    )
+    out, _ = run()
+    assert out.splitlines() == ["Recomputed 2 patients; 0 results changed."]

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from patients.models import Clinic, Patient
 from patients.progress import ProgressBar
-from patients.services import restage_many, stale_patients
+from patients.services import INSTRUMENTS, restage_many, stale_patients
 
 
 class Command(BaseCommand):
@@ -41,8 +41,18 @@ class Command(BaseCommand):
             patients = stale_patients(patients)
         patient_ids = list(patients.order_by("pk").values_list("pk", flat=True))
         with ProgressBar(len(patient_ids), "patients", stream=self.stderr._out) as progress:
-            staged, changed = restage_many(patient_ids, batch_size=batch_size, on_batch=progress.advance)
+            by_instrument: dict[str, int] = {}
+            staged, changed = restage_many(
+                patient_ids, batch_size=batch_size, on_batch=progress.advance, by_instrument=by_instrument
+            )
         self.stdout.write(
             f"Recomputed {staged} patient{'s' if staged != 1 else ''}; "
             f"{changed} result{'s' if changed != 1 else ''} changed."
         )
+        # After an upgrade (rules §13) a site sees which instruments moved, e.g. "maudsley: 12".
+        if changed:
+            self.stdout.write(
+                "Changed by instrument: "
+                + ", ".join(f"{name} {by_instrument.get(name, 0)}" for name in INSTRUMENTS)
+                + "."
+            )
