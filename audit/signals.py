@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from audit import log
@@ -127,9 +128,18 @@ def _logged_in(sender, request, user, **kwargs):
 
 
 def _login_failed(sender, credentials, request=None, **kwargs):
-    # The attempted user name only: Django has already masked the password in `credentials`.
-    username = str(credentials.get("username") or "")
-    log.record(AuditEntry.FAILED_LOGIN, username=username, request=request)
+    # The typed user name only when it names an account: people type passwords into the user
+    # name box, and whatever an anonymous visitor types must not be kept for ever. Django has
+    # already masked the password in `credentials`.
+    typed = str(credentials.get("username") or "")[:150]
+    user_model = get_user_model()
+    exists = bool(typed) and user_model._default_manager.filter(**{user_model.USERNAME_FIELD: typed}).exists()
+    log.record(AuditEntry.FAILED_LOGIN, username=typed if exists else "", request=request)
+
+
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        log.record(AuditEntry.LOGOUT, user=user, request=request)
 
 
 def connect():
@@ -144,3 +154,4 @@ def connect():
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-post-delete")
     user_logged_in.connect(_logged_in, dispatch_uid="audit-logged-in")
     user_login_failed.connect(_login_failed, dispatch_uid="audit-login-failed")
+    user_logged_out.connect(_logged_out, dispatch_uid="audit-logged-out")

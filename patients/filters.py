@@ -18,6 +18,8 @@ from patients.history import recent_months, trd_onsets
 from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES, THASE_RUSH_CHOICES, Patient, StagingSnapshot
 
 PAGE_SIZE = 25
+# The search box: posted, kept in the session, never put in a URL (proxies log URLs).
+SEARCH_FIELD = "q"
 
 YES_NO_CHOICES = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 MET_CHOICES = [("", "Any"), ("met", "Met"), ("not_met", "Not met")]
@@ -122,9 +124,14 @@ class PatientListForm(forms.Form):
             if name not in self.errors and self.data.get(name)
         }
 
+    def url_filters(self) -> dict[str, str]:
+        """The filters that may appear in a URL: all but the search, which is patient data
+        (names, record numbers) and lives in the session (views.records.patient_list)."""
+        return {name: value for name, value in self.active_filters().items() if name != SEARCH_FIELD}
+
     def page_query(self) -> str:
         """The query string a page link starts with: valid filters and the sort, URL-encoded."""
-        return urlencode({**self.active_filters(), "sort": self.sort_key})
+        return urlencode({**self.url_filters(), "sort": self.sort_key})
 
     def sort_links(self) -> dict[str, dict]:
         """Per sortable column: the link that sorts by it (toggling direction) and its state."""
@@ -136,7 +143,7 @@ class PatientListForm(forms.Form):
                 state, next_key = "descending", key
             else:
                 state, next_key = "none", key
-            query = urlencode({**self.active_filters(), "sort": next_key})
+            query = urlencode({**self.url_filters(), "sort": next_key})
             links[key] = {"label": label, "query": query, "state": state}
         return links
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from audit.decorators import audits_patient_read
 from patients import forms
 from patients.access import get_visible_patient
 from patients.concurrency import EditConflict, claim_version
@@ -49,6 +50,7 @@ def _severity_suggestion(episode: Episode | None):
     return suggest_severity(latest.scale, latest.score) if latest else None
 
 
+@audits_patient_read()
 def episode_edit(request, pk):
     patient = get_visible_patient(request.user, pk)
     episode = _current_episode(patient)
@@ -78,6 +80,7 @@ def episode_edit(request, pk):
     )
 
 
+@audits_patient_read()
 def episode_new(request, pk):
     patient = get_visible_patient(request.user, pk)
     episode = _current_episode(patient)
@@ -112,6 +115,7 @@ def episode_new(request, pk):
     )
 
 
+@audits_patient_read()
 def trials_edit(request, pk):
     patient = get_visible_patient(request.user, pk)
     episode = _current_episode(patient)
@@ -145,6 +149,7 @@ def trials_edit(request, pk):
     )
 
 
+@audits_patient_read()
 def courses_edit(request, pk):
     patient = get_visible_patient(request.user, pk)
     episode = _current_episode(patient)
@@ -171,6 +176,7 @@ def courses_edit(request, pk):
     )
 
 
+@audits_patient_read()
 def scores_edit(request, pk):
     patient = get_visible_patient(request.user, pk)
     episode = _current_episode(patient)
