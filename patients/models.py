@@ -505,3 +505,53 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"API token {self.prefix}… ({self.name})"
+
+
+class ImportBatch(models.Model):
+    """A file uploaded to import trials, courses and scores, and what the clinician did with it.
+
+    Nothing from the file is saved on upload: the parsed proposal waits here (server-side, never
+    in the URL) for the review page. Accepting writes the rows in one transaction and records
+    what was accepted; the file itself is not kept, only its name and SHA-256.
+    """
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DISCARDED = "discarded"
+    STATUS_CHOICES = [(PENDING, "Awaiting review"), (ACCEPTED, "Accepted"), (DISCARDED, "Discarded")]
+    FORMAT_CHOICES = [("fhir", "FHIR JSON"), ("ndjson", "FHIR NDJSON"), ("csv", "CSV")]
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="import_batches")
+    file_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10, choices=FORMAT_CHOICES)
+    sha256 = models.CharField("SHA-256 of the file", max_length=64)
+    byte_size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept in words too, should the account later be removed.
+    uploaded_by_name = models.CharField(max_length=150)
+    proposal = models.JSONField(help_text="The rows proposed from the file (patients.imports.proposal).")
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.JSONField(default=dict, blank=True, help_text="What the clinician accepted and rejected.")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name_plural = "import batches"
+        constraints = [
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="import_sha256_hex"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "discarded"]), name="import_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(file_format__in=["fhir", "ndjson", "csv"]), name="import_format_valid"),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="import_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.get_status_display()})"

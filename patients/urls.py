@@ -1,6 +1,7 @@
 from django.urls import path
 
 from patients.fhir import views as fhir_views
+from patients.imports import views as import_views
 from patients.views import dashboard, entry, records, worklist
 
 app_name = "patients"
@@ -23,4 +24,6 @@ urlpatterns = [
     path("patients/<int:pk>/courses/", entry.courses_edit, name="courses"),
     path("patients/<int:pk>/scores/", entry.scores_edit, name="scores"),
     path("api/v1/patients/<int:pk>/fhir", fhir_views.patient_fhir, name="fhir"),
+    path("patients/<int:pk>/import/", import_views.import_upload, name="import"),
+    path("patients/<int:pk>/import/<int:batch>/", import_views.import_review, name="import_review"),
 ]

@@ -9,13 +9,7 @@ listed here (tests/fhir checks that the two agree).
 
 from __future__ import annotations
 
-from patients.models import (
-    LABEL_CHOICES,
-    MSM_CATEGORY_CHOICES,
-    OTHER_COURSE_CHOICES,
-    OUTCOME_CHOICES,
-    SEVERITY_CHOICES,
-)
+from staging.engine import vocabulary
 
 FHIR_VERSION = "4.0.1"
 
@@ -69,12 +63,12 @@ STAGING_OBSERVATIONS = {
     "regulatory-trd": "Regulatory TRD (two adequate failed trials in the episode)",
     "dtd": "Difficult-to-treat depression",
 }
-# Value words are the app's own (the model choices), so the export says what the page says.
-MSM_CATEGORIES = dict(MSM_CATEGORY_CHOICES)
-LABELS = dict(LABEL_CHOICES)
-COURSES = {"ect": "ECT", **dict(OTHER_COURSE_CHOICES)}
-OUTCOMES = dict(OUTCOME_CHOICES)
-SEVERITIES = dict(SEVERITY_CHOICES)
+# Value words come from the one vocabulary, so the export says what the page and the PDF say.
+MSM_CATEGORIES = {code: term.label for code, term in vocabulary.MSM_CATEGORIES.items()}
+LABELS = {code: term.label for code, term in vocabulary.LABELS.items()}
+COURSES = {code: term.label for code, term in vocabulary.COURSE_KINDS.items()}
+OUTCOMES = {code: term.label for code, term in vocabulary.OUTCOMES.items() if code != vocabulary.UNKNOWN_OUTCOME}
+SEVERITIES = {code: term.label for code, term in vocabulary.SEVERITIES.items()}
 
 
 def concept_code(group: str, value: str) -> str:
