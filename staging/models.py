@@ -23,6 +23,9 @@ class GeneratedReport(models.Model):
     WEB = "web"
     COMMAND = "command"
     CHANNEL_CHOICES = [(WEB, "Patient page"), (COMMAND, "Command line")]
+    STAGING_REPORT = "staging_report"
+    ELIGIBILITY_PACKET = "eligibility_packet"
+    KIND_CHOICES = [(STAGING_REPORT, "Staging report"), (ELIGIBILITY_PACKET, "Prior-authorisation packet")]
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="generated_reports")
     # RESTRICT: the snapshot a report cites cannot be removed on its own, only with the patient.
@@ -37,6 +40,9 @@ class GeneratedReport(models.Model):
     # --user, or "command line".
     generated_by = models.CharField(max_length=150)
     channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES)
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES, default=STAGING_REPORT)
+    # The eligibility profile a packet was printed for (rules §12), "" for a staging report.
+    profile = models.CharField(max_length=100, blank=True)
     sha256 = models.CharField("SHA-256 of the PDF", max_length=64)
     paper_size = models.CharField(max_length=10, choices=PAPER_SIZE_CHOICES)
     page_count = models.PositiveSmallIntegerField()
@@ -51,11 +57,16 @@ class GeneratedReport(models.Model):
             models.CheckConstraint(condition=Q(channel__in=["web", "command"]), name="report_channel_valid"),
             models.CheckConstraint(condition=Q(page_count__gte=1), name="report_has_pages"),
             models.CheckConstraint(condition=~Q(generated_by=""), name="report_generated_by_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind="staging_report", profile="") | (Q(kind="eligibility_packet") & ~Q(profile="")),
+                name="report_packet_names_its_profile",
+            ),
         ]
         indexes = [models.Index(fields=["patient", "-generated_at"], name="report_patient_latest")]
 
     def __str__(self):
-        return f"Staging report {self.pk} of {self.generated_at:%Y-%m-%d %H:%M}"
+        what = f"Prior-authorisation packet ({self.profile})" if self.profile else "Staging report"
+        return f"{what} {self.pk} of {self.generated_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
