@@ -1,0 +1,168 @@
+"""The worklist: who needs what, with the link that fixes it; scoped, sorted, paged, exported."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from patients.models import Episode, Membership
+from patients.services import restage
+from patients.worklist import REASSESSMENT, REFERRAL, SCREENING, TRIALS
+from staging.engine.inputs import SCREENING_ITEMS
+from tests.factories import make_ect, make_episode, make_patient, make_staged_trd_patient, make_trial, make_user
+
+pytestmark = pytest.mark.django_db
+
+PAST = "2026-06-01 09:00:00+00:00"
+NOW = "2026-11-15 10:00:00+00:00"
+
+
+def _screen_everything(patient):
+    Episode.objects.filter(patient=patient).update(**{item: "screened_negative" for item in SCREENING_ITEMS})
+
+
+def _needs(response) -> dict[int, dict[str, object]]:
+    return {item.patient.pk: {need.reason: need for need in item.needs} for item in response.context["items"]}
+
+
+@pytest.fixture
+def world(clinic):
+    """Patients, each needing one known thing (or nothing), staged on known days."""
+    with time_machine.travel(PAST, tick=False):
+        stale = make_patient(clinic, name="Stale Patient")
+        episode = make_episode(stale, onset=date(2026, 1, 5))
+        make_trial(episode, "sertraline", 150, 8, adherence=90, improvement=60)  # responding
+        restage(stale)
+    with time_machine.travel(NOW, tick=False):
+        trd = make_staged_trd_patient(clinic, name="Trd Unscreened")  # stage II, nothing screened, no course
+        treated = make_staged_trd_patient(clinic, name="Trd With Ect")
+        make_ect(Episode.objects.get(patient=treated), placement="right_unilateral", outcome="non_response")
+        _screen_everything(treated)
+        restage(treated)
+        undocumented = make_patient(clinic, name="Undocumented Trial")
+        episode = make_episode(undocumented, onset=date(2026, 3, 1))
+        make_trial(episode, "sertraline", 150, 8, adherence=None, improvement=None)
+        restage(undocumented)
+        fine = make_patient(clinic, name="Nothing Needed")
+        episode = make_episode(fine, onset=date(2026, 3, 1))
+        make_trial(episode, "sertraline", 150, 8, adherence=95, improvement=70)
+        restage(fine)
+    return {"stale": stale, "trd": trd, "treated": treated, "undocumented": undocumented, "fine": fine}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_each_patient_is_listed_with_what_they_need_and_where(world, clinician_client):
+    response = clinician_client.get(reverse("patients:worklist"))
+
+    assert response.status_code == 200
+    needs = _needs(response)
+    assert set(needs[world["trd"].pk]) == {SCREENING, REFERRAL}
+    assert world["treated"].pk not in needs  # screened, and an ECT course recorded
+    assert set(needs[world["undocumented"].pk]) == {TRIALS}
+    assert set(needs[world["stale"].pk]) == {REASSESSMENT}
+    assert world["fine"].pk not in needs
+    trd = world["trd"].pk
+    assert needs[trd][SCREENING].url == reverse("patients:episode", args=[trd])
+    assert "Thyroid function" in needs[trd][SCREENING].detail
+    assert needs[trd][REFERRAL].url == reverse("patients:courses", args=[trd])
+    undocumented = needs[world["undocumented"].pk][TRIALS]
+    assert undocumented.detail == "trial 1 (sertraline): outcome and adherence not documented"
+    assert undocumented.url == reverse("patients:trials", args=[world["undocumented"].pk])
+    assert "due after 90 days" in needs[world["stale"].pk][REASSESSMENT].detail
+    # longest waiting first: the patient last assessed in June leads
+    assert response.context["items"][0].patient.pk == world["stale"].pk
+    assert response.context["items"][0].days_waiting == 167
+
+
+@time_machine.travel(NOW, tick=False)
+def test_filter_by_reason_and_order(world, clinician_client):
+    response = clinician_client.get(reverse("patients:worklist"), {"reason": REFERRAL})
+    assert [item.patient.pk for item in response.context["items"]] == [world["trd"].pk]
+    response = clinician_client.get(reverse("patients:worklist"), {"order": "shortest"})
+    assert response.context["items"][-1].patient.pk == world["stale"].pk
+    response = clinician_client.get(reverse("patients:worklist"), {"reason": "nonsense", "page": "-3"})
+    assert response.status_code == 200  # ignored, not a 500
+    assert len(response.context["items"]) == 3
+
+
+@time_machine.travel(NOW, tick=False)
+def test_reassessment_period_is_the_clinics(world, clinic, clinician_client):
+    clinic.reassessment_after_days = 365
+    clinic.save()
+    response = clinician_client.get(reverse("patients:worklist"), {"reason": REASSESSMENT})
+    assert response.context["items"] == []
+
+
+@time_machine.travel(NOW, tick=False)
+def test_pages_of_25(clinic, clinician_client):
+    for _ in range(30):
+        make_staged_trd_patient(clinic)
+    first = clinician_client.get(reverse("patients:worklist"))
+    second = clinician_client.get(reverse("patients:worklist"), {"page": 2})
+    assert len(first.context["items"]) == 25
+    assert len(second.context["items"]) == 5
+    assert not {item.patient.pk for item in first.context["items"]} & {item.patient.pk for item in second.context["items"]}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_query_count_is_the_same_for_3_and_30_patients(clinic, clinician_client):
+    for _ in range(3):
+        make_staged_trd_patient(clinic)
+    with CaptureQueriesContext(connection) as small:
+        assert len(clinician_client.get(reverse("patients:worklist")).context["items"]) == 3
+    for _ in range(27):
+        make_staged_trd_patient(clinic)
+    with CaptureQueriesContext(connection) as large:
+        assert len(clinician_client.get(reverse("patients:worklist")).context["items"]) == 25
+    assert len(small) == len(large), [query["sql"] for query in large]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_clinician_of_another_clinic_sees_none_of_them(world, other_clinic, client):
+    client.force_login(make_user(other_clinic, Membership.CLINICIAN))
+    response = client.get(reverse("patients:worklist"))
+    assert response.status_code == 200
+    assert response.context["items"] == []
+    assert "Trd Unscreened" not in response.content.decode()
+    export = client.get(reverse("patients:worklist_csv"))
+    assert b"Trd Unscreened" not in b"".join(export.streaming_content)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_page_view_is_audited_with_the_patients_shown(world, clinician_client):
+    clinician_client.get(reverse("patients:worklist"), {"reason": REFERRAL})
+    entry = AuditEntry.objects.filter(action=AuditEntry.LIST).latest("pk")
+    assert entry.patient_set_ids == [world["trd"].pk]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_csv_is_formula_safe_and_audited_as_an_export(clinic, clinician_client):
+    patient = make_staged_trd_patient(clinic, name='=HYPERLINK("http://evil")', record_number="+1-555")
+
+    response = clinician_client.get(reverse("patients:worklist_csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "worklist-2026-11-15.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:4] == ["Record number", "Name", "Clinic", "Reason"]
+    body = rows[1:]
+    assert len(body) == 2  # screening and referral, a line each
+    assert all(row[0] == "'+1-555" and row[1] == '\'=HYPERLINK("http://evil")' for row in body)
+    entry = AuditEntry.objects.filter(action=AuditEntry.EXPORT_CSV).latest("pk")
+    assert entry.patient_set_ids == [patient.pk]
+
+
+def test_user_without_clinic_is_told_why(client):
+    client.force_login(make_user(None))
+    response = client.get(reverse("patients:worklist"))
+    assert response.status_code == 403
+    assert "not attached to a clinic" in response.content.decode()
