@@ -28,6 +28,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from audit.admin_views import AuditedPatientAdminMixin
+from audit.log import record_patient_set
+from audit.models import AuditEntry
 from patients.access import clinic_of, visible_patients
 from patients.csv_export import Echo as _Echo
 from patients.csv_export import csv_safe
@@ -250,7 +253,7 @@ class ClinicScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Patient)
-class PatientAdmin(ClinicScopedAdmin):
+class PatientAdmin(AuditedPatientAdminMixin, ClinicScopedAdmin):
     form = PatientAdminForm
     list_display = (
         "record_number",
@@ -420,6 +423,11 @@ class PatientAdmin(ClinicScopedAdmin):
         )
         writer = csv.writer(_Echo())
 
+        # Every patient the file contains, recorded before it is sent (issue 10 §2).
+        record_patient_set(
+            AuditEntry.EXPORT_CSV, patients.values_list("pk", flat=True), request=request, what="admin CSV export"
+        )
+
         def rows():
             yield writer.writerow(CSV_HEADER)
             for patient in patients.iterator(chunk_size=2000):
@@ -483,7 +491,8 @@ class ScaleScoreInline(ReadOnlyInline):
 
 
 @admin.register(Episode)
-class EpisodeAdmin(ReadOnlyAdminMixin, ClinicScopedAdmin):
+class EpisodeAdmin(AuditedPatientAdminMixin, ReadOnlyAdminMixin, ClinicScopedAdmin):
+    audit_patient_path = "patient_id"
     list_display = ("patient", "onset", "ended_on", "severity")
     list_select_related = ("patient",)
     show_full_result_count = False

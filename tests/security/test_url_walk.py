@@ -54,7 +54,18 @@ QUERY_STRINGS = {"admin:autocomplete": "?app_label=patients&model_name=membershi
 ADMIN_CATCH_ALL = "admin/(?P<url>.*)$"
 
 # URL namespaces whose `pk` is a patient id.
-PATIENT_PK_NAMESPACES = {"patients", "staging", "audit"}
+PATIENT_PK_NAMESPACES = {"patients", "staging", "audit", "api"}
+
+# The API's row ids: the world's rows of the patient, by URL name.
+API_ROWS = {
+    ("api:episode", "episode_id"): lambda patient: patient.episodes.get(ended_on__isnull=True).pk,
+    ("api:trial", "row_id"): lambda patient: patient.episodes.get(ended_on__isnull=True).trials.first().pk,
+    ("api:ect_course", "row_id"): lambda patient: patient.episodes.get(ended_on__isnull=True).ect_courses.first().pk,
+    ("api:other_course", "row_id"): lambda patient: (
+        patient.episodes.get(ended_on__isnull=True).other_courses.first().pk
+    ),
+    ("api:scale_score", "row_id"): lambda patient: patient.episodes.get(ended_on__isnull=True).scale_scores.first().pk,
+}
 
 # Pages a role must not reach although the patient is in its clinic (the expected answer).
 BY_DESIGN = {("audit:patient_history", "clinician_a"): 404}
@@ -168,6 +179,8 @@ def value_for(route: Route, parameter: str, world: World):
     namespace = route.name.split(":")[0] if route.name and ":" in route.name else None
     if parameter == "pk" and namespace in PATIENT_PK_NAMESPACES:
         return world.patient.pk
+    if (route.name, parameter) in API_ROWS:
+        return API_ROWS[(route.name, parameter)](world.patient)
     if route.is_admin:
         if route.name == "admin:view_on_site":
             return {
@@ -330,3 +343,161 @@ def test_every_url_answers_each_role_correctly(client, role):
                 problems.append(f"{path} [{route.name}]: {problem}")
     assert visited >= 70
     assert problems == [], "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# Every view that shows patient data writes an audit entry (issue 10 §2).
+#
+# A view shows patient data when its URL takes a patient (`pk` outside the admin; `object_id`
+# of the patient-scoped admin models), or when it is one of the few views listed as showing a
+# set of patients. Every other URL must be listed in NO_PATIENT_DATA with the reason: a new URL
+# is therefore either audited or explained, never silently unaudited.
+
+# Admin models whose object pages show one patient's data.
+PATIENT_ADMIN_MODELS = {"patients.patient", "patients.episode"}
+
+# Views that show many patients: they record the ids they showed (audit.log.record_patient_set).
+PATIENT_SET_VIEWS = {
+    "patients:list": "the patient list and its search",
+    "patients:worklist": "the clinic's work list",
+    "patients:worklist_csv": "the work list as CSV",
+    "api:patients": "the API's list of patients",
+    "admin:patients_patient_changelist": "the admin's patient list",
+    "admin:patients_episode_changelist": "the admin's episode list (patient names)",
+}
+
+NO_PATIENT_DATA = {
+    "login": "the log-in form",
+    "logout": "log-out: writes a `logout` entry itself, shows nothing (POST only)",
+    "api_tokens": "the user's own API tokens",
+    "accounts:two_factor": "the user's own second factor",
+    "accounts:two_factor_enrol": "the user's own second factor",
+    "accounts:two_factor_recovery_codes": "the user's own recovery codes",
+    "accounts:two_factor_reset": "resetting the user's own second factor",
+    "accounts:two_factor_verify": "the log-in's second step",
+    "accounts:two_factor_qr": "the QR code of the user's own enrolment",
+    "patients:create": "an empty form for a new patient",
+    "patients:dashboard": "counts and charts of the clinic, no patient named",
+    "patients:clinic_settings": "the clinic's settings (POST only)",
+    "api:schema": "the API's description",
+    "api:docs": "the API's documentation page",
+    "api:stage": "stateless staging of a posted record, no stored patient",
+    "api:not_found": "404 for unknown API paths",
+    "admin_view_on_site_in_scope": "a redirect to the patient's page (which audits)",
+    "admin:view_on_site": "a redirect to the patient's page (which audits)",
+    "admin:index": "the admin's home: model names",
+    "admin:app_list": "an app's model names",
+    "admin:login": "the admin log-in",
+    "admin:logout": "log-out",
+    "admin:password_change": "the user's own password",
+    "admin:password_change_done": "the user's own password",
+    "admin:autocomplete": "clinic names for a membership form",
+    "admin:jsi18n": "the admin's translations",
+    "admin:patients_patient_add": "an empty form",
+    "admin:patients_episode_add": "refused: episodes are read-only in the admin",
+    "admin:audit_auditentry_changelist": "audit entries: user names, actions and patient ids, no patient data",
+    "admin:audit_auditentry_change": "one audit entry: field changes of a record, reviewed by the clinic admin",
+    "admin:audit_auditentry_history": "the admin history of an audit entry (none: read-only)",
+    "admin:staging_generatedreport_changelist": "report records: patient ids and SHA-256, no patient data",
+    "admin:staging_generatedreport_change": "one report record (id, SHA-256, pages)",
+    "admin:staging_generatedreport_history": "the admin history of a report record",
+}
+# Whole groups of admin URLs that never show patient data: accounts, clinics, lock-out records,
+# and add/delete/history pages of models without patient data.
+NO_PATIENT_DATA_ADMIN_MODELS = {
+    "auth.user": "user accounts",
+    "auth.group": "permission groups",
+    "patients.clinic": "clinics",
+    "patients.membership": "who belongs to which clinic",
+    "axes.accessattempt": "lock-out records (known user names and addresses)",
+    "axes.accesslog": "log-in records",
+    "axes.accessfailurelog": "failed log-in records",
+    "audit.auditentry": "the audit trail (refuses add and delete)",
+    "staging.generatedreport": "report records (refuse add and delete)",
+    "otp_totp.totpdevice": "second-factor devices",
+    "otp_static.staticdevice": "recovery-code devices",
+}
+
+
+def _audit_kind(route: Route) -> str:
+    """'patient', 'set' or 'none' (with a listed reason); LookupError for an unexplained URL."""
+    if route.name in PATIENT_SET_VIEWS:
+        return "set"
+    label = _admin_model_label(route)
+    if route.is_admin and label in PATIENT_ADMIN_MODELS and "object_id" in route.parameters:
+        # the unnamed admin/<model>/<id>/ URL only redirects to the change page
+        return "patient" if route.name else "none"
+    if not route.is_admin and "pk" in route.parameters:
+        return "patient"
+    if route.name in NO_PATIENT_DATA or (route.is_regex and route.pattern in REGEX_ROUTES):
+        return "none"
+    if route.is_admin and label in NO_PATIENT_DATA_ADMIN_MODELS:
+        return "none"
+    raise LookupError(
+        f"URL {route.name or route.pattern!r} is not classified: if it shows patient data, audit it "
+        "(audits_patient_read / record_patient_set) and list it in PATIENT_SET_VIEWS when it shows many; "
+        "otherwise add it to NO_PATIENT_DATA with the reason"
+    )
+
+
+def _recorded_patients(new_entries) -> set[int]:
+    ids = set()
+    for entry in new_entries:
+        if entry.patient_id is not None:
+            ids.add(entry.patient_id)
+        ids.update(entry.patient_set_ids)
+    return ids
+
+
+def test_every_url_is_classified_as_showing_patient_data_or_not(db):
+    unexplained = []
+    for route in all_routes():
+        try:
+            _audit_kind(route)
+        except LookupError as missing:
+            unexplained.append(str(missing))
+    assert unexplained == [], "\n".join(unexplained)
+
+
+def test_every_view_that_shows_patient_data_writes_an_audit_entry(client):
+    """As the patient's clinic admin (who may open every page of theirs, admin included): each
+    patient-data view that answered with content wrote an entry naming the patient."""
+    world = build_world()
+    client.force_login(world.users["admin_a"])
+    unaudited, walked = [], []
+    for route in all_routes():
+        try:
+            kind = _audit_kind(route)
+            paths = paths_for(route, world) if kind != "none" else []
+        except LookupError as missing:
+            unaudited.append(str(missing))
+            continue
+        for path in paths:
+            last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            response = client.get(path)
+            if not (200 <= response.status_code < 300):
+                continue  # showed nothing (a redirect, a refusal, POST only)
+            walked.append(route.name)
+            new_entries = list(AuditEntry.objects.filter(pk__gt=last))
+            if world.patient.pk not in _recorded_patients(new_entries):
+                unaudited.append(
+                    f"{path} [{route.name}] showed patient data and wrote no audit entry naming the patient"
+                )
+    assert unaudited == [], "\n".join(unaudited)
+    assert {"patients:detail", "patients:list", "patients:trials", "admin:patients_patient_change"} <= set(walked)
+
+
+def test_the_admin_csv_export_records_every_patient_it_contained(client):
+    world = build_world()
+    other = make_staged_trd_patient(world.clinic_a, name="Second Patient", record_number="WALK-2")
+    client.force_login(world.users["admin_a"])
+    response = client.post(
+        "/admin/patients/patient/",
+        {"action": "export_staging_csv", "_selected_action": [world.patient.pk, other.pk]},
+    )
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    export = AuditEntry.objects.filter(action=AuditEntry.EXPORT_CSV).get()
+    assert export.patient_set_ids == sorted([world.patient.pk, other.pk])
+    assert export.user == world.users["admin_a"]
+    assert set(AuditEntry.objects.for_patient(other.pk).values_list("action", flat=True)) >= {AuditEntry.EXPORT_CSV}
