@@ -3,7 +3,8 @@
     python manage.py export_fhir --clinic SLUG --output DIR [--user NAME] [--batch-size 200]
 
 Streamed in batches with bounded memory; progress on stderr, a JSON summary (files and counts)
-on stdout. The export of the set is audited: one entry with the clinic and every patient id.
+on stdout. The export of the set is audited: one entry naming the clinic and every patient
+(audit.log's patient set, so each patient's history lists it).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ class Command(BaseCommand):
             AuditEntry.EXPORT_FHIR,
             username=user or COMMAND_LINE,
             clinic_id=found.pk,
-            changes={"patients": patient_ids, "output": "FHIR Bulk Data NDJSON", "resources": counts},
+            changes={"what": "FHIR Bulk Data NDJSON export", "resources": counts},
+            patient_set=patient_ids,
         )
         summary = {
             "clinic": found.slug,
