@@ -10,6 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from audit import log
+from audit.decorators import audits_patient_set
 from audit.models import AuditEntry
 from patients.access import clinic_of, get_visible_patient, visible_patients
 from patients.api.forms import PatientForm, bind, raise_form_errors
@@ -73,6 +74,7 @@ def _save(form: PatientForm):
         raise InvalidInput([("record_number", f"Record number {number} is already used in this clinic.")]) from None
 
 
+@audits_patient_set
 class PatientListView(ApiView):
     @extend_schema(
         summary="List patients",
@@ -93,7 +95,7 @@ class PatientListView(ApiView):
         except InvalidPage:
             raise exceptions.NotFound(f"There is no page {wanted}: the list has {paginator.num_pages}.") from None
         rows = list(page.object_list)
-        log.record(AuditEntry.VIEW, changes={"patients": [row.pk for row in rows]}, request=request._request)
+        log.record_patient_set(AuditEntry.LIST, [row.pk for row in rows], request=request._request, what="api:patients")
         return Response(
             {
                 "count": paginator.count,
