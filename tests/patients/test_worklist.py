@@ -26,7 +26,7 @@ NOW = "2026-11-15 10:00:00+00:00"
 
 
 def _screen_everything(patient):
-    Episode.objects.filter(patient=patient).update(**{item: "screened_negative" for item in SCREENING_ITEMS})
+    Episode.objects.filter(patient=patient).update(**dict.fromkeys(SCREENING_ITEMS, "screened_negative"))
 
 
 def _needs(response) -> dict[int, dict[str, object]]:
@@ -109,7 +109,9 @@ def test_pages_of_25(clinic, clinician_client):
     second = clinician_client.get(reverse("patients:worklist"), {"page": 2})
     assert len(first.context["items"]) == 25
     assert len(second.context["items"]) == 5
-    assert not {item.patient.pk for item in first.context["items"]} & {item.patient.pk for item in second.context["items"]}
+    assert not {item.patient.pk for item in first.context["items"]} & {
+        item.patient.pk for item in second.context["items"]
+    }
 
 
 @time_machine.travel(NOW, tick=False)
