@@ -2,6 +2,7 @@
 
     staging_report RECORD_NUMBER --clinic CLINIC --output FILE.pdf
     staging_report --all [--clinic CLINIC] --output DIR
+    staging_report ... --profile PROFILE_ID    (the prior-authorisation packet of that profile)
 
 Every PDF written is recorded like one printed from the patient page (who: --user, or
 "command line"). Batch files are named by clinic slug and patient id, never by name, and
@@ -19,7 +20,9 @@ from patients.access import visible_patients
 from patients.models import Clinic, Patient
 from patients.progress import ProgressBar
 from staging.models import COMMAND_LINE, GeneratedReport
+from staging.packet import UnknownProfile, produce_packet
 from staging.report import PAPER_SIZES
+from staging.site import configured_profiles
 from staging.views import ReportUnavailable, produce_report
 
 
@@ -33,12 +36,21 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="FILE.pdf for one patient, a directory with --all")
         parser.add_argument("--user", help="username recorded as having produced the reports (default: command line)")
         parser.add_argument("--paper", choices=PAPER_SIZES, help="paper size (default: the TRD_PAPER_SIZE setting)")
+        parser.add_argument(
+            "--profile",
+            metavar="PROFILE_ID",
+            help="write the prior-authorisation packet of this eligibility profile (rules §12) instead",
+        )
 
     def handle(self, *args, **options):
         if not options["output"]:
             raise CommandError("--output is required: a FILE.pdf for one patient, or a directory with --all.")
         if options["all"] == bool(options["record_number"]):
             raise CommandError("Give either a RECORD_NUMBER (with --clinic) or --all, not both or neither.")
+        self.profile = options["profile"]
+        if self.profile is not None and configured_profiles().get(self.profile) is None:
+            known = ", ".join(profile.id for profile in configured_profiles()) or "none"
+            raise CommandError(f"No eligibility profile {self.profile!r} (configured: {known}).")
         user = self._user(options["user"])
         patients = visible_patients(user) if user is not None else Patient.objects.all()
         clinic = self._clinic(options["clinic"]) if options["clinic"] else None
@@ -56,6 +68,12 @@ class Command(BaseCommand):
             if clinic is None:
                 raise CommandError("--clinic is required with a RECORD_NUMBER (record numbers are per clinic).")
             self._write_one(patients, options["record_number"], clinic, Path(options["output"]), produce)
+
+    def _produce(self, patient, produce):
+        """The staging report, or with --profile that profile's prior-authorisation packet."""
+        if self.profile:
+            return produce_packet(patient, self.profile, **produce)
+        return produce_report(patient, **produce)
 
     def _user(self, username):
         if not username:
@@ -82,11 +100,13 @@ class Command(BaseCommand):
             # The record number is not echoed: it identifies a patient and this may be logged.
             raise CommandError(f"No patient with that record number in clinic {clinic.slug!r}.")
         try:
-            produced = produce_report(patient, **produce)
+            produced = self._produce(patient, produce)
         except ReportUnavailable:
             raise CommandError(
                 f"Patient {patient.pk} has no current staging: enter the current episode first."
             ) from None
+        except UnknownProfile:
+            raise CommandError(f"Patient {patient.pk}'s staging has no result for profile {self.profile!r}.") from None
         output.write_bytes(produced.rendered.pdf)
         self.stdout.write(
             f"Wrote {output} ({produced.rendered.page_count} pages, SHA-256 {produced.record.sha256}, "
@@ -104,11 +124,12 @@ class Command(BaseCommand):
         with ProgressBar(staged.count(), "reports", stream=getattr(self.stderr, "_out", self.stderr)) as progress:
             for patient in staged.iterator(chunk_size=200):
                 try:
-                    produced = produce_report(patient, **produce)
-                except ReportUnavailable:
+                    produced = self._produce(patient, produce)
+                except (ReportUnavailable, UnknownProfile):
                     skipped.append(patient.pk)
                 else:
-                    (output / f"{patient.clinic.slug}-{patient.pk}.pdf").write_bytes(produced.rendered.pdf)
+                    suffix = f"-{self.profile}" if self.profile else ""
+                    (output / f"{patient.clinic.slug}-{patient.pk}{suffix}.pdf").write_bytes(produced.rendered.pdf)
                     written += 1
                 progress.advance()
         message = f"Wrote {written} report{'s' if written != 1 else ''} to {output}."

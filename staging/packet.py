@@ -1,0 +1,108 @@
+"""The prior-authorisation packet (rules §12): one eligibility profile's criteria, their states and
+their evidence, printed for a payer or a referral, and recorded like the staging report.
+
+It shows what the patient page's panel and the staging report's "Eligibility" section show
+(patients.patient_page.eligibility_of), so the three cannot disagree. `produce_packet` is shared
+by the panel's print form and `manage.py staging_report --profile`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from patients.patient_page import eligibility_of, staging_view
+from staging.eligibility_presentation import find_profile
+from staging.models import COMMAND_LINE, GeneratedReport
+from staging.presentation import day
+from staging.report import RenderedPdf, render_pdf
+from staging.views import ReportUnavailable, load_staged_episode
+
+logger = logging.getLogger(__name__)
+
+REASON_MAX_LENGTH = 2000
+
+
+class UnknownProfile(Exception):
+    """The staging has no result for this profile (not configured when it was staged)."""
+
+
+@dataclass(frozen=True)
+class ProducedPacket:
+    rendered: RenderedPdf
+    record: GeneratedReport
+    filename: str
+
+
+def packet_html(patient, snapshot, episode, profile_id: str, *, clinician_name: str, reason: str, generated_on) -> str:
+    staging = staging_view(patient, snapshot, episode)
+    profile = find_profile(eligibility_of(patient, snapshot, episode, staging), profile_id)
+    if profile is None:
+        raise UnknownProfile(profile_id)
+    return render_to_string(
+        "staging/eligibility_packet.html",
+        {
+            "profile": profile,
+            "staging": staging,
+            "clinic_name": patient.clinic.name,
+            "clinician_name": clinician_name,
+            "generated_on": day(generated_on),
+            "patient": {
+                "name": patient.name,
+                "record_number": patient.record_number,
+                "date_of_birth": day(patient.date_of_birth),
+                "age": patient.age_on(generated_on),
+                "sex": patient.get_sex_display(),
+            },
+            "reason": reason,
+            "snapshot_id": snapshot.pk,
+        },
+    )
+
+
+def produce_packet(
+    patient,
+    profile_id: str,
+    *,
+    user=None,
+    generated_by: str | None = None,
+    channel: str = GeneratedReport.WEB,
+    paper_size: str | None = None,
+    reason: str = "",
+) -> ProducedPacket:
+    """Render one profile's packet as of today and record who produced which bytes.
+
+    Raises ReportUnavailable (no current staging) or UnknownProfile.
+    """
+    paper_size = paper_size or settings.TRD_PAPER_SIZE
+    snapshot, episode = load_staged_episode(patient)  # restaged first when dated another day
+    clinician_name = (user.get_full_name() or user.get_username()) if user is not None else ""
+    today = timezone.localdate()
+    html = packet_html(
+        patient, snapshot, episode, profile_id, clinician_name=clinician_name, reason=reason.strip(), generated_on=today
+    )
+    rendered = render_pdf(html, paper_size)
+    record = GeneratedReport.objects.create(
+        patient=patient,
+        snapshot=snapshot,
+        generated_by_user=user,
+        generated_by=generated_by or (user.get_username() if user is not None else COMMAND_LINE),
+        channel=channel,
+        kind=GeneratedReport.ELIGIBILITY_PACKET,
+        profile=profile_id,
+        sha256=rendered.sha256,
+        paper_size=paper_size,
+        page_count=rendered.page_count,
+        byte_size=len(rendered.pdf),
+    )
+    logger.info("eligibility packet %s (%s) produced for patient %s", record.pk, profile_id, patient.pk)
+    # Ids, the profile and a date: never the patient's name (download folders, mail attachments).
+    filename = f"eligibility-{profile_id}-{patient.pk}-{today:%Y-%m-%d}.pdf"
+    return ProducedPacket(rendered=rendered, record=record, filename=filename)
+
+
+__all__ = ["ProducedPacket", "ReportUnavailable", "UnknownProfile", "produce_packet"]
