@@ -124,7 +124,10 @@ def _after_delete(sender, instance, **kwargs):
 
 
 def _logged_in(sender, request, user, **kwargs):
-    log.record(AuditEntry.LOGIN, user=user, request=request)
+    # The second factor used, when there was one (trd_clinic.accounts sets it before logging in).
+    device = getattr(user, "otp_device", None)
+    changes = {"second_factor": device._meta.label_lower} if device is not None else None
+    log.record(AuditEntry.LOGIN, user=user, request=request, changes=changes)
 
 
 def _login_failed(sender, credentials, request=None, **kwargs):
@@ -135,6 +138,12 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     user_model = get_user_model()
     exists = bool(typed) and user_model._default_manager.filter(**{user_model.USERNAME_FIELD: typed}).exists()
     log.record(AuditEntry.FAILED_LOGIN, username=typed if exists else "", request=request)
+
+
+def _second_factor_removed(sender, instance, **kwargs):
+    """Whoever removes an authenticator (the user on their page, an admin in the admin)."""
+    if instance.confirmed:
+        log.record(AuditEntry.TWO_FACTOR_RESET, obj=instance, changes={"account": instance.user.get_username()})
 
 
 def _logged_out(sender, request, user, **kwargs):
@@ -155,3 +164,6 @@ def connect():
     user_logged_in.connect(_logged_in, dispatch_uid="audit-logged-in")
     user_login_failed.connect(_login_failed, dispatch_uid="audit-login-failed")
     user_logged_out.connect(_logged_out, dispatch_uid="audit-logged-out")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    post_delete.connect(_second_factor_removed, sender=TOTPDevice, dispatch_uid="audit-2fa-reset")

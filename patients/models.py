@@ -62,6 +62,10 @@ class Clinic(models.Model):
     reassessment_after_days = models.PositiveSmallIntegerField(
         default=90, help_text="A patient's staging older than this many days is listed as due for reassessment."
     )
+    # Set by the clinic admin: every member logs in with a second factor (trd_clinic.accounts.policy).
+    two_factor_required = models.BooleanField(
+        default=False, help_text="Every member of the clinic must log in with an authenticator app."
+    )
 
     class Meta:
         ordering = ["name"]

@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "patients",
     "axes",
     "audit",
+    # Two-factor log-in (trd_clinic.accounts): authenticator apps and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +72,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "trd_clinic.security.LoginRequiredMiddleware",
+    "trd_clinic.accounts.middleware.TwoFactorEnrolmentMiddleware",
     "audit.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -117,6 +123,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 # one person's typos, and nobody can lock a named clinician out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A typed user name is stored (and counted) only when it names an account: unknown names from
+# one address share a counter, and nothing an anonymous visitor typed is kept.
+AXES_USERNAME_CALLABLE = "trd_clinic.accounts.limits.known_username"
 # Across user names, one address gets this many failed log-ins per AXES_COOLOFF_TIME (a password
 # sprayed over many accounts); high enough for a clinic's shared NAT address (trd_clinic.accounts).
 TRD_FAILED_LOGINS_PER_ADDRESS = 30
@@ -148,6 +157,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+# Names on a TOTP enrolment in the authenticator app.
+OTP_TOTP_ISSUER = "TRD Clinic"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

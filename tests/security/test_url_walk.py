@@ -375,7 +375,7 @@ NO_PATIENT_DATA = {
     "accounts:two_factor_recovery_codes": "the user's own recovery codes",
     "accounts:two_factor_reset": "resetting the user's own second factor",
     "accounts:two_factor_verify": "the log-in's second step",
-    "accounts:two_factor_qr": "the QR code of the user's own enrolment",
+    "admin_login_two_factor": "sends the admin's log-in to the two-factor log-in",
     "patients:create": "an empty form for a new patient",
     "patients:dashboard": "counts and charts of the clinic, no patient named",
     "patients:clinic_settings": "the clinic's settings (POST only)",

@@ -40,12 +40,16 @@ from patients.models import (
 )
 from patients.permissions import make_clinic_admin_user
 from patients.services import restage
+from trd_clinic.accounts.demo import current_totp, enrol_demo_authenticator
 
 DEMO_CLINIC_SLUG = "demo"
 DEMO_CLINIC_NAME = "Demo Clinic"
 # Published in the README and printed on every run: demo only, never for real patient data.
 CLINICIAN_USERNAME, CLINICIAN_PASSWORD = "clinician", "amber-lighthouse-4127"
 ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "quiet-harbour-9350"
+# A clinic admin must log in with a second factor: the demo admin's authenticator key, published
+# like the password (base32, as authenticator apps take it; `manage.py demo_totp` prints the code).
+ADMIN_TOTP_KEY = "KRJEILJUMVWW6LLBMRWWS3RNORXXI4BB"
 
 
 def _decimal(value) -> Decimal | None:
@@ -83,6 +87,7 @@ class Command(BaseCommand):
                 clinic, ADMIN_USERNAME, ADMIN_PASSWORD, Membership.CLINIC_ADMIN, first_name="Sam", last_name="Okoro"
             )
             make_clinic_admin_user(admin)
+            enrol_demo_authenticator(admin, ADMIN_TOTP_KEY)
             # Rebuilt rather than updated: the histories are relative to today.
             clinic.patients.all().delete()
             for birthday_offset, demo_patient in enumerate(DEMO_PATIENTS):
@@ -90,6 +95,10 @@ class Command(BaseCommand):
         self.stdout.write(f'Demo clinic "{clinic.name}": {len(DEMO_PATIENTS)} patients.')
         self.stdout.write(f"clinician login: {clinician.username} / {CLINICIAN_PASSWORD}")
         self.stdout.write(f"admin login: {admin.username} / {ADMIN_PASSWORD}")
+        self.stdout.write(
+            f"admin second factor: add the key {ADMIN_TOTP_KEY} to an authenticator app "
+            f"(current code: {current_totp(admin)})"
+        )
 
     def _demo_user(self, clinic, username, password, role, **names):
         user_model = get_user_model()
