@@ -16,13 +16,14 @@ from django.utils import timezone
 
 from patients.history import recent_months, trd_onsets
 from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES, THASE_RUSH_CHOICES, Patient, StagingSnapshot
+from staging.engine import vocabulary
 
 PAGE_SIZE = 25
 # The search box: posted, kept in the session, never put in a URL (proxies log URLs).
 SEARCH_FIELD = "q"
 
 YES_NO_CHOICES = [("", "Any"), ("yes", "Yes"), ("no", "No")]
-MET_CHOICES = [("", "Any"), ("met", "Met"), ("not_met", "Not met")]
+MET_CHOICES = [("", "Any"), ("met", vocabulary.MET[True].label), ("not_met", vocabulary.MET[False].label)]
 # Time since "last assessed" (staged_at), in days: (value, words, from, until). The dashboard's
 # chart of the same name counts these bands and links each bar to the list filtered by it.
 ASSESSED_BANDS = [

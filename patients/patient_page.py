@@ -1,7 +1,8 @@
 """What the patient page shows, gathered in a fixed number of queries.
 
 Adequacy, counting and every staging figure come from the stored snapshot (`current_snapshot`),
-never from recomputing: the page must show exactly what the PDF and the list show.
+never from recomputing, and are worded by staging.presentation: the page shows exactly what the
+PDF and the JSON show.
 """
 
 from __future__ import annotations
@@ -11,55 +12,19 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from patients.models import COMORBIDITY_CHOICES, SCREENING_LABELS, Episode, Patient, StagingSnapshot, Trial
+from patients.models import Episode, Patient, StagingSnapshot, Trial
+from patients.services import build_staging_input
 from patients.timeline import render_timeline_svg
-from staging.engine import inputs as vocabulary
-from staging.engine.outcome import derive_outcome
+from staging.engine.interchange import record_to_dict
 from staging.engine.severity import SeveritySuggestion, suggest_severity
+from staging.presentation import StagingView, TrialRow, present_staging, trial_rows
 from staging.site import configured_catalogue
-
-
-@dataclass
-class TrialRow:
-    trial: Trial
-    assessment: dict | None  # the trial's entry in the snapshot result, None when not staged
-
-    @property
-    def min_adequate_dose_mg(self):
-        if self.assessment and self.assessment.get("min_adequate_dose_mg") is not None:
-            return self.assessment["min_adequate_dose_mg"]
-        if self.trial.min_adequate_dose_mg is not None:
-            return self.trial.min_adequate_dose_mg
-        entry = configured_catalogue().get(self.trial.drug)  # an unstaged (earlier) episode: adult dose
-        return entry.min_dose_mg if entry else None
-
-    @property
-    def drug_class(self) -> str:
-        if self.assessment and self.assessment.get("drug_class"):
-            return self.assessment["drug_class"]
-        if self.trial.drug_class:
-            return self.trial.drug_class
-        entry = configured_catalogue().get(self.trial.drug)
-        return entry.drug_class if entry else ""
-
-    @property
-    def outcome(self) -> str:
-        """The staged outcome (rules §3.1), else the one entered or implied by the improvement."""
-        if self.assessment and self.assessment.get("outcome"):
-            return self.assessment["outcome"]
-        improvement = None if self.trial.improvement_pct is None else float(self.trial.improvement_pct)
-        return derive_outcome(self.trial.outcome or None, improvement)
-
-    @property
-    def dose_below_minimum(self) -> bool:
-        minimum = self.min_adequate_dose_mg
-        return minimum is not None and float(self.trial.dose_mg_per_day) < float(minimum)
 
 
 @dataclass
 class EarlierEpisode:
     episode: Episode
-    trial_rows: list[TrialRow]
+    trial_rows: tuple[TrialRow, ...]
 
 
 @dataclass
@@ -74,45 +39,43 @@ class SeverityCheck:
 
 
 @dataclass
-class ScreeningItem:
-    name: str
-    status: str
-    status_display: str
-
-
-@dataclass
 class PatientPage:
     patient: Patient
     snapshot: StagingSnapshot | None
     current: Episode | None
+    staging: StagingView | None = None  # the current episode's staging, None before it is staged
     earlier: list[EarlierEpisode] = field(default_factory=list)
-    trial_rows: list[TrialRow] = field(default_factory=list)
     severity_check: SeverityCheck | None = None
-    screening: list[ScreeningItem] = field(default_factory=list)
     timeline_svg: str = ""
 
-    @property
-    def result(self) -> dict | None:
-        return self.snapshot.result if self.snapshot else None
 
-    @property
-    def duration_months(self) -> int | None:
-        """Whole calendar months from onset to today (the duration the Maudsley item reads, rules §4.2)."""
-        if self.current is None:
-            return None
-        today, onset = timezone.localdate(), self.current.onset
-        months = (today.year - onset.year) * 12 + today.month - onset.month - (today.day < onset.day)
-        return max(months, 0)
+def staged_record(snapshot: StagingSnapshot, episode: Episode) -> dict:
+    """The snapshot's rules §10 input, with the dates the rules do not read but a reader wants
+    (a trial's end, a course's start) added from `episode` (its trials and courses prefetched).
 
-    @property
-    def comorbidities(self) -> list[str]:
-        names = dict(COMORBIDITY_CHOICES)
-        return [names.get(code, code) for code in (self.current.comorbidities or [])] if self.current else []
+    The input lists trials and courses in the episode's order (patients.services builds it so).
+    """
+    record = dict(snapshot.input)
+    for key, rows, dates in (
+        ("trials", episode.trials.all(), "ended_on"),
+        ("ect_courses", episode.ect_courses.all(), "started_on"),
+        ("other_courses", episode.other_courses.all(), "started_on"),
+    ):
+        entered = list(record.get(key) or ())
+        rows = list(rows)
+        if len(rows) == len(entered):
+            entered = [{**item, dates: getattr(row, dates)} for item, row in zip(entered, rows)]
+        record[key] = entered
+    return record
 
-    @property
-    def staging_is_current(self) -> bool:
-        """The snapshot describes the current episode (false before the first staging)."""
-        return bool(self.snapshot and self.current and self.snapshot.episode_id == self.current.pk)
+
+def staging_view(patient: Patient, snapshot: StagingSnapshot, episode: Episode) -> StagingView:
+    """The presentation of the patient's stored staging, as of the day it is dated (rules §1.1)."""
+    return present_staging(
+        staged_record(snapshot, episode),
+        snapshot.result,
+        assessed_on=patient.staged_on or snapshot.assessed_on,
+    )
 
 
 def _episodes_of(patient: Patient) -> list[Episode]:
@@ -122,18 +85,15 @@ def _episodes_of(patient: Patient) -> list[Episode]:
             "ect_courses",
             "other_courses",
             "scale_scores",
+            "attestations",
         )
     )
 
 
-def _trial_rows(episode: Episode, snapshot: StagingSnapshot | None, staged: bool) -> list[TrialRow]:
-    trials = list(episode.trials.all())
-    assessments = snapshot.result.get("trials", []) if staged and snapshot else []
-    if len(assessments) != len(trials):
-        # rules §10: result trials are in input order; a different count means the snapshot
-        # predates the last change, so no adequacy is shown rather than a wrong one.
-        assessments = [None] * len(trials)
-    return [TrialRow(trial, assessment) for trial, assessment in zip(trials, assessments)]
+def _earlier_trial_rows(patient: Patient, episode: Episode) -> tuple[TrialRow, ...]:
+    """An earlier episode's trials as entered: never staged (rules §1.1), so no adequacy."""
+    record = record_to_dict(build_staging_input(patient, episode, episode.ended_on or episode.onset))
+    return trial_rows(record["trials"], catalogue=configured_catalogue())
 
 
 def _severity_check(episode: Episode) -> SeverityCheck | None:
@@ -149,15 +109,6 @@ def _severity_check(episode: Episode) -> SeverityCheck | None:
     return SeverityCheck(suggestion, episode.severity, episode.get_severity_display())
 
 
-def _screening(episode: Episode) -> list[ScreeningItem]:
-    statuses = dict(episode._meta.get_field("bipolar_spectrum").choices)
-    return [
-        ScreeningItem(SCREENING_LABELS[item], status, statuses.get(status, status))
-        for item, status in episode.screening().items()
-        if item in vocabulary.SCREENING_ITEMS
-    ]
-
-
 def build_patient_page(patient: Patient) -> PatientPage:
     snapshot = patient.current_snapshot
     episodes = _episodes_of(patient)
@@ -167,18 +118,19 @@ def build_patient_page(patient: Patient) -> PatientPage:
         snapshot=snapshot,
         current=current,
         earlier=[
-            EarlierEpisode(episode, [TrialRow(trial, None) for trial in episode.trials.all()])
+            EarlierEpisode(episode, _earlier_trial_rows(patient, episode))
             for episode in episodes
             if not episode.is_current
         ],
     )
     if current is not None:
-        page.trial_rows = _trial_rows(current, snapshot, page.staging_is_current)
+        if snapshot is not None and snapshot.episode_id == current.pk:
+            page.staging = staging_view(patient, snapshot, current)
         page.severity_check = _severity_check(current)
-        page.screening = _screening(current)
         page.timeline_svg = render_timeline_svg(current)
     return page
 
 
 def age_today(patient: Patient) -> int:
     return patient.age_on(timezone.localdate())
+

@@ -20,10 +20,11 @@ from audit.decorators import audits_patient_read
 from audit.models import AuditEntry
 from patients.access import get_visible_patient
 from patients.models import Episode
+from patients.patient_page import staging_view
 from patients.services import staging_as_of_today
 from patients.timeline import render_timeline_svg
 from staging.models import COMMAND_LINE, GeneratedReport
-from staging.report import RenderedPdf, build_report_context, render_pdf
+from staging.report import RenderedPdf, ReportPatient, build_report_context, render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -60,14 +61,23 @@ def load_staged_episode(patient):
 
 
 def report_html(patient, snapshot, episode, *, clinician_name: str, generated_on=None) -> str:
-    timeline_svg = render_timeline_svg(episode, list(episode.scale_scores.all()), compact=True)
+    generated_on = generated_on or timezone.localdate()
+    staging = staging_view(patient, snapshot, episode)
     context = build_report_context(
-        patient,
-        snapshot,
-        episode,
+        staging,
+        patient=ReportPatient(
+            name=patient.name,
+            record_number=patient.record_number,
+            date_of_birth=patient.date_of_birth,
+            age=patient.age_on(generated_on),
+            sex=patient.get_sex_display(),
+        ),
+        clinic_name=patient.clinic.name,
         clinician_name=clinician_name,
-        generated_on=generated_on or timezone.localdate(),
-        timeline_svg=timeline_svg,
+        generated_on=generated_on,
+        snapshot_id=snapshot.pk,
+        computed_at=snapshot.computed_at,
+        timeline_svg=render_timeline_svg(episode, list(episode.scale_scores.all()), compact=True),
     )
     return render_to_string("staging/report.html", context)
 

@@ -45,14 +45,19 @@ def test_shows_stage_msm_label_and_regulatory_trd(clinician_client, trd_patient)
     assert "Stage II" in text
     # rules §4.2: the MSM figure and its items are shown as stored
     result = trd_patient.current_snapshot.result
-    assert f'{result["maudsley"]["total"]} <span class="fs-6">/ 15 · {trd_patient.get_msm_category_display()}' in text
-    assert "Antidepressants (counted trials)" in text
+    assert f'{result["maudsley"]["total"]} / 15 <span class="fs-6">· {trd_patient.get_msm_category_display()}' in text
+    assert "Antidepressant trials (counted)" in text
     assert result["maudsley"]["explanation"] in text.replace("&#x27;", "'")
     # rules §5: two non-responses = TRD; regulatory TRD cites both counted trials
     assert trd_patient.label == "trd"
     assert '<span class="badge fs-6 text-bg-danger">TRD</span>' in text
-    assert "Yes — sertraline and venlafaxine" in text
-    assert f"Ruleset {result['ruleset']}" in text
+    assert (
+        "Met — adequate trials of different antidepressants without response: sertraline (trial 1) and venlafaxine (trial 2)."
+        in text
+    )
+    assert f"ruleset {result['ruleset']}" in text
+    # rules §1.1: a staging says the day it is as of
+    assert f"As of {trd_patient.staged_on.day} {trd_patient.staged_on:%b %Y}" in text
 
 
 def test_trial_table_shows_adequacy_with_reasons_from_the_snapshot(clinician_client, trd_patient):
@@ -195,10 +200,11 @@ def _patient_with_trials(clinic, count):
 def test_query_count_does_not_grow_with_trials(clinician_client, clinic, trials, django_assert_max_num_queries):
     patient = _patient_with_trials(clinic, trials)
 
-    # session, user, membership, clinic, patient, snapshot, episodes + 5 prefetches = 12;
-    # the audit middleware's entry (5 with savepoints; 6 on PostgreSQL, whose advisory lock
-    # serialises the hash chain) and the session save (3) are constant too
-    limit = 21 if connection.vendor == "postgresql" else 20
+    # session, user, membership, clinic, patient, snapshot, episodes + 6 prefetches (trials,
+    # augmentations, ECT, other courses, scores, attestations) = 13; the audit middleware's entry
+    # (5 with savepoints; 6 on PostgreSQL, whose advisory lock serialises the hash chain) and the
+    # session save (3) are constant too
+    limit = 22 if connection.vendor == "postgresql" else 21
     with django_assert_max_num_queries(limit):
         response = _detail(clinician_client, patient)
 
