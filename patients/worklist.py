@@ -29,7 +29,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import SCREENING_LABELS, EctCourse, Episode, OtherCourse, Trial
+from patients.models import SCREENING_LABELS, EctCourse, Episode, OtherCourse, Patient, Trial
 from staging.engine.inputs import SCREENING_ITEMS
 
 PAGE_SIZE = 25
@@ -109,20 +109,25 @@ def reason_conditions(clinics, now) -> dict[str, Q]:
 
 
 def worklist_queryset(patients, clinics, form: WorklistForm, *, now=None):
-    """Visible patients needing any of the form's reasons, each flagged per reason, in waiting order."""
+    """Visible patients needing any of the form's reasons, in waiting order.
+
+    Only the condition is in this query: which reasons apply is asked for the page's patients
+    alone (needs_of), where PostgreSQL checks each EXISTS per row instead of hashing whole tables.
+    """
     conditions = reason_conditions(clinics, now or timezone.now())
-    wanted = form.reasons()
     needed = Q(pk__in=[])
-    for reason in wanted:
+    for reason in form.reasons():
         needed |= conditions[reason]
-    flags = {FLAGS[reason]: ExpressionWrapper(conditions[reason], output_field=BooleanField()) for reason in wanted}
     ordering = ["staged_at", "name", "pk"] if form.value("order") != "shortest" else ["-staged_at", "-name", "-pk"]
-    return (
-        patients.filter(needed)
-        .annotate(**flags)
-        .only("pk", "clinic_id", "name", "record_number", "staged_at")
-        .order_by(*ordering)
-    )
+    return patients.filter(needed).only("pk", "clinic_id", "name", "record_number", "staged_at").order_by(*ordering)
+
+
+def needs_of(patient_ids, clinics, reasons, *, now=None) -> dict[int, set[str]]:
+    """Per patient, which of `reasons` apply (one query)."""
+    conditions = reason_conditions(clinics, now or timezone.now())
+    flags = {FLAGS[reason]: ExpressionWrapper(conditions[reason], output_field=BooleanField()) for reason in reasons}
+    rows = Patient.objects.filter(pk__in=patient_ids).annotate(**flags).values("pk", *flags)
+    return {row["pk"]: {reason for reason in reasons if row[FLAGS[reason]]} for row in rows}
 
 
 @dataclass
@@ -173,11 +178,14 @@ def _trial_details(patient_ids) -> dict[int, str]:
     return {patient_id: "; ".join(items) for patient_id, items in details.items()}
 
 
-def work_items(patients, clinics_by_id, *, today=None) -> list[WorkItem]:
-    """Rows for patients from worklist_queryset: what each needs, in words, with links (two queries)."""
-    today = today or timezone.localdate()
+def work_items(patients, clinics, reasons, *, now=None) -> list[WorkItem]:
+    """Rows for patients from worklist_queryset: what each needs, in words, with links (three queries)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    clinics_by_id = {clinic.pk: clinic for clinic in clinics}
     patients = list(patients)
     ids = [patient.pk for patient in patients]
+    needs = needs_of(ids, clinics, reasons, now=now) if ids else {}
     screening = _screening_details(ids) if ids else {}
     trials = _trial_details(ids) if ids else {}
     items = []
@@ -185,7 +193,7 @@ def work_items(patients, clinics_by_id, *, today=None) -> list[WorkItem]:
         assessed = timezone.localdate(patient.staged_at) if patient.staged_at else None
         item = WorkItem(patient, assessed, (today - assessed).days if assessed else None)
         for reason, (words, url_name, link_words) in REASONS.items():
-            if not getattr(patient, FLAGS[reason], False):
+            if reason not in needs.get(patient.pk, ()):
                 continue
             if reason == SCREENING:
                 detail = screening.get(patient.pk, "")

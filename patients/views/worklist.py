@@ -25,10 +25,10 @@ def worklist(request):
         return render(request, "patients/worklist.html", {"no_clinic": True}, status=403)
     form = WorklistForm(request.GET)
     wanted_page = form.value("page") or 1
-    queryset = worklist_queryset(scope.patients, scope.clinics, form)
+    now = timezone.now()  # one moment for "which patients" and "what each needs"
+    queryset = worklist_queryset(scope.patients, scope.clinics, form, now=now)
     page = CappedCountPaginator(queryset, PAGE_SIZE, wanted_page=wanted_page).get_page(wanted_page)
-    clinics_by_id = {clinic.pk: clinic for clinic in scope.clinics}
-    items = work_items(page.object_list, clinics_by_id)
+    items = work_items(page.object_list, scope.clinics, form.reasons(), now=now)
     log.record_patient_set(AuditEntry.LIST, [item.patient.pk for item in items], request=request, what="worklist")
     return render(
         request,
@@ -54,7 +54,8 @@ def worklist_csv(request):
         return render(request, "patients/worklist.html", {"no_clinic": True}, status=403)
     form = WorklistForm(request.GET)
     clinics_by_id = {clinic.pk: clinic for clinic in scope.clinics}
-    queryset = worklist_queryset(scope.patients, scope.clinics, form)
+    now = timezone.now()
+    queryset = worklist_queryset(scope.patients, scope.clinics, form, now=now)
     # the set is recorded before the file is sent: what leaves is what the entry names
     ids = list(queryset.values_list("pk", flat=True))
     log.record_patient_set(AuditEntry.EXPORT_CSV, ids, request=request, what="worklist CSV export")
@@ -63,8 +64,7 @@ def worklist_csv(request):
         for start in range(0, len(ids), CSV_CHUNK):
             chunk = ids[start : start + CSV_CHUNK]
             patients = {patient.pk: patient for patient in queryset.filter(pk__in=chunk)}
-            yield from csv_rows(
-                work_items([patients[pk] for pk in chunk if pk in patients], clinics_by_id), clinics_by_id
-            )
+            found = [patients[pk] for pk in chunk if pk in patients]
+            yield from csv_rows(work_items(found, scope.clinics, form.reasons(), now=now), clinics_by_id)
 
     return streaming_csv(CSV_HEADER, rows(), f"worklist-{timezone.localdate():%Y-%m-%d}.csv")
