@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
+from django.utils.cache import patch_cache_control
 
 # No inline script and no third-party origin: clinics run offline, behind this policy.
 DEFAULT_POLICY = (
@@ -34,3 +35,19 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
         if match is not None and match.app_name == "admin":
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class NoStoreForUsersMiddleware:
+    """`Cache-Control: private, no-store` on every answer to a logged-in user: pages, PDFs, CSV
+    and JSON hold patient data, which must not stay in a shared proxy or on the browser's disk
+    after log-out. Static files (served before this by WhiteNoise) keep their caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

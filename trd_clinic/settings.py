@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "trd_clinic.security.LoginRequiredMiddleware",
     "trd_clinic.accounts.middleware.TwoFactorEnrolmentMiddleware",
+    "trd_clinic.security.NoStoreForUsersMiddleware",
     "audit.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -135,6 +136,8 @@ TRD_FAILED_LOGINS_PER_ADDRESS = 30
 TRD_TRUSTED_PROXIES = env_int("TRD_TRUSTED_PROXIES", 0, minimum=0, maximum=10)
 if TRD_TRUSTED_PROXIES:
     AXES_IPWARE_PROXY_COUNT = TRD_TRUSTED_PROXIES
+    # Counted from the right: entries left of our own proxies are whatever the client sent.
+    AXES_IPWARE_PROXY_ORDER = "right-most"
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)

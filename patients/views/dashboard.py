@@ -40,8 +40,11 @@ def clinic_scope(request) -> Scope:
 class ClinicSettingsForm(forms.ModelForm):
     class Meta:
         model = Clinic
-        fields = ["reassessment_after_days"]
-        labels = {"reassessment_after_days": "Reassessment due after (days)"}
+        fields = ["reassessment_after_days", "two_factor_required"]
+        labels = {
+            "reassessment_after_days": "Reassessment due after (days)",
+            "two_factor_required": "Every member logs in with a second factor (authenticator app)",
+        }
         widgets = {"reassessment_after_days": forms.NumberInput(attrs={"min": 1, "max": 3650})}
 
     def clean_reassessment_after_days(self):
