@@ -1,16 +1,16 @@
 """The engine's inputs: one patient's current depressive episode (rules §1).
 
-Plain, frozen, slotted dataclasses (staging.engine.records.frozen_record): the web app builds them from
-the database, `manage.py stage` builds them from JSON (staging.engine.interchange), and the instruments
-read nothing else. Trials of earlier episodes are never passed in (rules §1.1).
+Plain, frozen, slotted dataclasses: the web app builds them from the database, `manage.py stage`
+and the JSON API build them from JSON (staging.engine.parsing), and the instruments read nothing
+else. Trials of earlier episodes are never passed in (rules §1.1).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from staging.engine import vocabulary
-from staging.engine.records import frozen_record
 
 RULESET_ID = "trd-2026.1"
 
@@ -45,14 +45,14 @@ SCREENING_STATUSES = tuple(vocabulary.SCREENING_STATUSES)
 SCALES = tuple(vocabulary.SCALES)
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class Augmentation:
     agent: str
     dose_mg_per_day: float | None = None
     weeks: float | None = None
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class Trial:
     """One antidepressant trial of the current episode (rules §1.2)."""
 
@@ -69,21 +69,21 @@ class Trial:
     min_adequate_dose_mg: float | None = None
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class EctCourse:
     electrode_placement: str
     outcome: str
     sessions: int | None = None
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class OtherCourse:
     kind: str
     weeks: float | None = None
     outcome: str | None = None
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class Episode:
     onset: date
     severity: str
@@ -97,7 +97,7 @@ class Episode:
         return dict(self.screening).get(item, "not_screened")
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class StagingInput:
     """One record of rules §10: everything the instruments need, nothing else."""
 

@@ -2,19 +2,20 @@
 
 Trials are referred to by their 0-based index in the input (`trials[i]` of rules §10) and, in
 words, by drug name ("sertraline", or "sertraline #2" when a drug is tried more than once).
-`staging.engine.interchange.result_to_dict` turns a StagingResult into the §10 JSON.
+`staging.engine.serialising.result_to_dict` turns a StagingResult into the §10 JSON.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from staging.engine.inputs import Trial
-from staging.engine.records import frozen_record
 
 # rules §3.3: the outcomes that make an adequate trial a failure
 FAILED_OUTCOMES = frozenset({"non_response", "partial_response"})
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class TrialAssessment:
     """One trial judged on its own (rules §3.1, §3.2), before trials are compared (§3.3)."""
 
@@ -39,7 +40,7 @@ class TrialAssessment:
         return not self.inadequate_reasons and self.outcome in FAILED_OUTCOMES
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class TrialResult:
     index: int
     name: str
@@ -59,7 +60,7 @@ class TrialResult:
     trial: Trial
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class ThaseRushResult:
     stage: int
     counted_trials: tuple[int, ...]
@@ -67,7 +68,7 @@ class ThaseRushResult:
     interpretation_notes: tuple[str, ...]
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class MaudsleyItems:
     duration: int
     severity: int
@@ -80,7 +81,7 @@ class MaudsleyItems:
         return self.duration + self.severity + self.antidepressants + self.augmentation + self.ect
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class MaudsleyResult:
     applicable: bool
     total: int | None
@@ -91,7 +92,7 @@ class MaudsleyResult:
     interpretation_notes: tuple[str, ...]
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class MghResult:
     score: float
     counted_trials: tuple[int, ...]
@@ -99,7 +100,7 @@ class MghResult:
     interpretation_notes: tuple[str, ...]
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class ClassificationResult:
     label: str
     regulatory_trd: bool
@@ -110,14 +111,14 @@ class ClassificationResult:
     interpretation_notes: tuple[str, ...]
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class DtdResult:
     met: bool
     reasons: tuple[str, ...]
     complexity_factors: tuple[str, ...]
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class Flag:
     """One entry of "Before concluding resistance" (rules §8)."""
 
@@ -126,7 +127,7 @@ class Flag:
     trial: int | None = None
 
 
-@frozen_record
+@dataclass(frozen=True, slots=True)
 class StagingResult:
     ruleset: str
     trials: tuple[TrialResult, ...]

@@ -61,12 +61,14 @@ def test_invalid_input_prints_every_error_and_nothing_on_stdout(monkeypatch):
 @pytest.mark.parametrize(
     "data, message",
     [
-        (b"{", "is not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)"),
+        (b"{", "standard input is not valid JSON: incomplete JSON content"),
         (b"", "is not valid JSON"),
-        (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
+        (b"\xff\xfe\x00garbage", "standard input is not UTF-8 text: invalid start byte at byte 0"),
+        (b'[{"age": 5}, "\xc3\x28"]', "is not UTF-8 text: invalid continuation byte at byte 14"),
         (b"[" * 100000 + b"]" * 100000, "nested too deeply"),
         (b"42", "(input): must be a record"),
-        (b"NaN", "(input): must be a record"),
+        (b"NaN", "is not valid JSON: unexpected symbol 'N' at 0"),  # not JSON (RFC 8259), as ijson reads it
+        (b"[{}] x", "is not valid JSON: additional data found"),
     ],
 )
 def test_garbage_is_refused_with_a_message(monkeypatch, data, message):
@@ -121,7 +123,7 @@ def test_progress_on_stderr_above_1000_records(monkeypatch):
     records = [dict(VALID, trials=[])] * 1001
     out, err, failure = run("-", json.dumps(records).encode(), monkeypatch)
     assert failure is None and len(json.loads(out)) == 1001
-    assert "\rstaged 1000/1001" in err and err.endswith("\rstaged 1001/1001\n")
+    assert "\rstaged 1,000" in err and err.endswith("\rstaged 1,001\n")
 
 
 def test_no_progress_for_small_lists(monkeypatch):
@@ -146,3 +148,14 @@ def test_site_catalogue_from_settings(tmp_path, settings):
     settings.TRD_CATALOGUE_PATH = str(tmp_path / "other.csv")
     (tmp_path / "other.csv").write_text("drug,class,min_dose_mg,min_dose_65_mg,source\nfoo,XYZ,1,,label\n")
     assert "unknown class 'XYZ'" in run(str(path))[2]
+
+
+@pytest.mark.parametrize("document", [[VALID, dict(VALID, trials=[]), VALID], VALID, []])
+def test_results_written_one_at_a_time_read_as_one_json_dumps(monkeypatch, document):
+    """The streamed output is byte for byte what json.dumps of all results would print."""
+    from staging.engine.batch import stage_document
+
+    out, _err, failure = run("-", json.dumps(document).encode(), monkeypatch)
+    results, is_list = stage_document(document)
+    assert failure is None
+    assert out == json.dumps(results if is_list else results[0], indent=2, ensure_ascii=False) + "\n"

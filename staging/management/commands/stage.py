@@ -1,25 +1,36 @@
 """`manage.py stage FILE` (or `-` for stdin): stage rules §10 JSON records, print the results.
 
 One record in gives one result out, a list gives a list in the same order (JSON, indent 2, on
-stdout). Invalid input stages nothing: every error is printed with its path on stderr and the
-command exits with status 1 — never with a traceback, whatever the bytes given.
+stdout). Records are read, staged and written one at a time (staging.record_stream), so a large
+input never sits in memory whole.
+
+Invalid input stages nothing and prints nothing on stdout (rules §10): results are written to a
+temporary file and copied to stdout only once every record has proved valid; after the first
+error the rest of the input is only checked. Errors go to stderr with their paths, the first
+1,000 of them and then a count of the rest, and the command exits with status 1 — never with a
+traceback, whatever the bytes given.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import sys
+import tempfile
+import textwrap
 
 from django.core.management.base import BaseCommand, CommandError
 
-from staging.engine.batch import stage_document
 from staging.engine.catalogue import CatalogueError
 from staging.engine.eligibility import ProfileError
-from staging.engine.interchange import InterchangeError
+from staging.engine.interchange import InterchangeError, parse_record, result_to_dict
+from staging.engine.pipeline import stage
+from staging.engine.text import plural
+from staging.record_stream import InputError, json_records
 from staging.site import configured_catalogue, configured_profiles
 
-PROGRESS_ABOVE = 1000  # records; larger lists report progress on stderr
-PROGRESS_EVERY = 1000
+MAX_ERRORS_SHOWN = 1000
+PROGRESS_EVERY = 1000  # records; a longer input reports its progress on stderr
 
 
 class Command(BaseCommand):
@@ -29,64 +40,35 @@ class Command(BaseCommand):
         parser.add_argument("file", help="JSON file with one record or a list of records; - reads stdin")
 
     def handle(self, *args, **options):
-        try:
-            output = self._stage(options["file"])
-        except CommandError:
-            raise
-        except Exception as error:
-            raise CommandError(f"could not stage the input: {type(error).__name__}: {error}") from None
-        self.stdout.write(output)
-
-    def _stage(self, file_name: str) -> str:
-        data = self._read(file_name)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise CommandError(
-                f"{self._source(file_name)} is not UTF-8 text: {error.reason} at byte {error.start}"
-            ) from None
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise CommandError(
-                f"{self._source(file_name)} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-            ) from None
-        except RecursionError:
-            raise CommandError(f"{self._source(file_name)} is not usable JSON: nested too deeply") from None
+        file_name = options["file"]
         try:
             catalogue = configured_catalogue()
             profiles = configured_profiles()  # rules §12: every result evaluates the site's profiles
         except (CatalogueError, ProfileError) as error:
             raise CommandError(str(error)) from None
-
-        def progress(done: int, total: int) -> None:
-            if total > PROGRESS_ABOVE and (done % PROGRESS_EVERY == 0 or done == total):
-                self.stderr.write(f"\rstaged {done}/{total}", ending="")
-                self.stderr.flush()
-
         try:
-            results, is_list = stage_document(document, catalogue, progress, profiles)
-        except InterchangeError as error:
-            for path, message in error.errors:
-                self.stderr.write(f"{path}: {message}")
-            count = len(error.errors)
-            raise CommandError(f"invalid input, nothing staged: {count} error{'s' if count != 1 else ''}") from None
-        if len(results) > PROGRESS_ABOVE:
-            self.stderr.write("")
-        return json.dumps(results if is_list else results[0], indent=2, ensure_ascii=False)
+            with self._open(file_name) as stream, tempfile.TemporaryFile("w+", encoding="utf-8") as results:
+                _Run(self, catalogue, profiles, results).stage(stream, self._source(file_name))
+                results.seek(0)
+                while chunk := results.read(1024 * 1024):
+                    self.stdout.write(chunk, ending="")
+                self.stdout.write("")  # the final newline
+        except CommandError:
+            raise
+        except Exception as error:
+            raise CommandError(f"could not stage the input: {type(error).__name__}: {_printable(str(error))}") from None
 
-    def _read(self, file_name: str) -> bytes:
+    def _open(self, file_name: str):
         if file_name == "-":
-            stream = sys.stdin
-            buffer = getattr(stream, "buffer", None)
-            try:
-                data = buffer.read() if buffer is not None else stream.read()
-            except UnicodeDecodeError as error:
+            buffer = getattr(sys.stdin, "buffer", None)
+            if buffer is not None:
+                return buffer
+            try:  # a text stream without bytes underneath (tests, embedding)
+                return io.BytesIO(sys.stdin.read().encode("utf-8"))
+            except UnicodeError as error:
                 raise CommandError(f"standard input is not UTF-8 text: {error.reason}") from None
-            return data.encode("utf-8") if isinstance(data, str) else data
         try:
-            with open(file_name, "rb") as handle:
-                return handle.read()
+            return open(file_name, "rb")
         except FileNotFoundError:
             raise CommandError(f"no such file: {file_name}") from None
         except IsADirectoryError:
@@ -97,3 +79,78 @@ class Command(BaseCommand):
     @staticmethod
     def _source(file_name: str) -> str:
         return "standard input" if file_name == "-" else file_name
+
+
+class _Run:
+    """One run of the command: reads records, stages them into `results`, reports on stderr."""
+
+    def __init__(self, command: Command, catalogue, profiles, results):
+        self.command = command
+        self.catalogue = catalogue
+        self.profiles = profiles
+        self.results = results
+        self.records = 0
+        self.errors = 0
+        self.progress_shown = False
+
+    def stage(self, stream, source: str) -> None:
+        is_list = None  # not known before the first record; still None for an empty list
+        try:
+            for path, value in json_records(stream):
+                is_list = path != ""
+                self.add(path, value, is_list)
+        except InputError as error:
+            self.end_progress()
+            raise CommandError(f"{source} {error}") from None
+        self.end_progress()
+        if self.errors:
+            if self.errors > MAX_ERRORS_SHOWN:
+                self.command.stderr.write(f"… and {plural(self.errors - MAX_ERRORS_SHOWN, 'more error')}")
+            raise CommandError(f"invalid input, nothing staged: {plural(self.errors, 'error')}")
+        if is_list is None:
+            self.results.write("[]")
+        elif is_list:
+            self.results.write("\n]")
+
+    def add(self, path: str, value, is_list: bool) -> None:
+        try:
+            record = parse_record(value, self.catalogue, self.profiles, path)
+        except InterchangeError as error:
+            self.report(error.errors)
+        else:
+            if not self.errors:  # after an error nothing more is staged: the rest is only checked
+                result = result_to_dict(stage(record, self.catalogue, self.profiles))
+                self.write(result, is_list)
+        self.records += 1
+        if self.records % PROGRESS_EVERY == 0 and not self.errors:
+            self.command.stderr.write(f"\rstaged {self.records:,}", ending="")
+            self.command.stderr.flush()
+            self.progress_shown = True
+
+    def write(self, result: dict, is_list: bool) -> None:
+        """As json.dumps(results, indent=2) would write it, one result at a time."""
+        text = json.dumps(result, indent=2, ensure_ascii=False)
+        if is_list:
+            # every record before this one was valid, staged and written
+            text = ("[\n" if self.records == 0 else ",\n") + textwrap.indent(text, "  ")
+        self.results.write(text)
+
+    def report(self, errors: list[tuple[str, str]]) -> None:
+        self.end_progress()
+        for path, message in errors:
+            if self.errors < MAX_ERRORS_SHOWN:
+                self.command.stderr.write(f"{path}: {message}")
+            self.errors += 1
+
+    def end_progress(self) -> None:
+        """Finish the progress line: the last count, then a new line for what follows."""
+        if self.progress_shown:
+            if self.records % PROGRESS_EVERY and not self.errors:
+                self.command.stderr.write(f"\rstaged {self.records:,}", ending="")
+            self.command.stderr.write("")
+            self.progress_shown = False
+
+
+def _printable(text: str) -> str:
+    """Text safe to print whatever it holds (a lone surrogate is escaped, not an encoding error)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
