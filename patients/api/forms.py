@@ -27,7 +27,7 @@ __all__ = [
     "ScaleScoreForm",
     "augmentation_line",
     "bind",
-    "raise_form_errors",
+    "require_valid",
     "trial_formset_class",
 ]
 
@@ -56,6 +56,8 @@ def _from_json(name: str, field, value, errors: list) -> object:
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
     elif isinstance(field, (django_forms.DecimalField, django_forms.IntegerField)):
+        if isinstance(value, str):
+            return value  # the form reads "12.5" as the page does, and names what it cannot read
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
     elif isinstance(field, django_forms.ChoiceField):
@@ -79,10 +81,11 @@ def _current_data(form) -> dict:
 
 
 def bind(form_class, body, *, partial: bool = False, instance=None, extra: dict | None = None, **form_kwargs):
-    """A bound form of `form_class` from a JSON object; InvalidInput for a body of wrong shape.
+    """A bound form of `form_class` from a JSON object (InvalidInput when the body is not one).
 
     With `partial` (PATCH) the fields not in the body keep their stored values. `extra` is
-    form data the API supplies itself (the version If-Match named).
+    form data the API supplies itself. Unknown keys and values of the wrong JSON type are kept
+    on the form as `api_errors`, reported by `require_valid` with the form's own errors.
     """
     if not isinstance(body, dict):
         raise InvalidInput([(WHOLE_INPUT, "must be a JSON object")])
@@ -98,17 +101,25 @@ def bind(form_class, body, *, partial: bool = False, instance=None, extra: dict 
             converted = _from_json(name, fields[name], value, errors)
             if converted is not None:
                 data[name] = converted
-    if errors:
-        raise InvalidInput(errors)
     data.update(extra or {})
-    return form_class(data, **kwargs)
+    form = form_class(data, **kwargs)
+    form.api_errors = errors
+    return form
 
 
-def raise_form_errors(*forms_with_prefix) -> None:
-    """InvalidInput from invalid forms, each error with its field's path (`prefix.field`)."""
+def require_valid(*forms_with_prefix) -> None:
+    """InvalidInput unless every form is valid: each error with its field's path
+    (`prefix.field`), wrong JSON types first, then the form's messages for the other fields."""
     errors = []
     for prefix, form in forms_with_prefix:
+        form.is_valid()
+        api_errors = getattr(form, "api_errors", [])
+        named = {path for path, _ in api_errors}
+        for path, message in api_errors:
+            errors.append((f"{prefix}.{path}" if prefix else path, message))
         for name, messages in form.errors.items():
+            if name in named:
+                continue  # its value was not given to the form: "required" would mislead
             path = WHOLE_INPUT if name == "__all__" else name
             if prefix:
                 path = prefix if name == "__all__" else f"{prefix}.{name}"

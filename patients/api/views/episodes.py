@@ -13,7 +13,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from patients.access import get_visible_patient
-from patients.api.forms import EndEpisodeForm, EpisodeForm, bind, raise_form_errors
+from patients.api.forms import EndEpisodeForm, EpisodeForm, bind, require_valid
 from patients.api.preconditions import claim, if_match_tags
 from patients.api.problems import WHOLE_INPUT, Conflict, InvalidInput
 from patients.api.serializers import EpisodeSerializer, NewEpisodeSerializer
@@ -66,8 +66,7 @@ class EpisodeListView(ApiView):
             if end_form is not None and end_form.is_valid():
                 new_form.previous_episode_ended_on = end_form.cleaned_data["ended_on"]
             forms.append(("episode", new_form))
-            if not all(form.is_valid() for _, form in forms):
-                raise_form_errors(*forms)
+            require_valid(*forms)
             if current is not None:
                 # End the old episode first: the one-current-episode constraint holds at every step.
                 claim(request, current, "The current episode")
@@ -115,8 +114,7 @@ class EpisodeDetailView(ApiView):
             raise Conflict("Only the current episode can be edited (rules §1.1): this one has ended.")
         if_match_tags(request)
         form = bind(EpisodeForm, request.data, partial=partial, instance=episode)
-        if not form.is_valid():
-            raise_form_errors(("", form))
+        require_valid(("", form))
         with transaction.atomic():
             claim(request, episode, "The episode")
             form.save()

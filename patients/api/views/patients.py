@@ -13,7 +13,7 @@ from audit import log
 from audit.decorators import audits_patient_set
 from audit.models import AuditEntry
 from patients.access import clinic_of, get_visible_patient, visible_patients
-from patients.api.forms import PatientForm, bind, raise_form_errors
+from patients.api.forms import PatientForm, bind, require_valid
 from patients.api.limits import MAX_LIST_RECORDS
 from patients.api.preconditions import seen_version, stale
 from patients.api.problems import InvalidInput
@@ -84,8 +84,7 @@ class PatientListView(ApiView):
     )
     def get(self, request):
         filters = PatientListForm(request.query_params)
-        if filters.errors:
-            raise_form_errors(("", filters))
+        require_valid(("", filters))
         page_size = _page_size(request)
         patients = filters.apply(visible_patients(request.user).only(*LIST_COLUMNS))
         wanted = filters.value("page") or 1
@@ -121,8 +120,7 @@ class PatientListView(ApiView):
                 "Ask your clinic administrator to add you to your clinic."
             )
         form = bind(PatientForm, request.data, clinic=clinic, choose_clinic=request.user.is_superuser)
-        if not form.is_valid():
-            raise_form_errors(("", form))
+        require_valid(("", form))
         patient = _save(form)
         response = _patient_response(request, patient, status.HTTP_201_CREATED)
         response["Location"] = f"/api/v1/patients/{patient.pk}"
@@ -168,6 +166,5 @@ class PatientDetailView(ApiView):
             clinic=patient.clinic,
             extra={"seen_version": seen},
         )
-        if not form.is_valid():
-            raise_form_errors(("", form))
+        require_valid(("", form))
         return _patient_response(request, _save(form))

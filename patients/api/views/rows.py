@@ -22,7 +22,7 @@ from patients.api.forms import (
     OtherCourseForm,
     ScaleScoreForm,
     bind,
-    raise_form_errors,
+    require_valid,
     trial_formset_class,
 )
 from patients.api.preconditions import claim, if_match_tags
@@ -113,8 +113,7 @@ class RowListView(ApiView):
         episode = current_episode_or_409(patient)
         row = self.resource.model(episode=episode)
         form = bind(self.resource.form_class(), request.data, instance=row)
-        if not form.is_valid():
-            raise_form_errors(("", form))
+        require_valid(("", form))
         with transaction.atomic():
             self.resource.save(form, episode)
             restage(patient)
@@ -156,8 +155,7 @@ class RowDetailView(ApiView):
         patient, episode, row = self._row(request, pk, row_id)
         if_match_tags(request)
         form = bind(self.resource.form_class(), request.data, partial=partial, instance=row)
-        if not form.is_valid():
-            raise_form_errors(("", form))
+        require_valid(("", form))
         with transaction.atomic():
             claim(request, row, form.description)
             self.resource.save(form, episode)
