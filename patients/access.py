@@ -1,4 +1,4 @@
-"""Who may see which patients: a clinician sees only their own clinic's (DEVELOPERS.md)."""
+"""Who may see which patients: a clinician sees only their own clinic's."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from patients.views import dashboard, entry, records, worklist
 app_name = "patients"
 
 # Patients are addressed by their database id, never by name or record number: URLs reach
-# server logs, and identifiable data must not (DEVELOPERS.md).
+# server logs, and identifiable data must not.
 urlpatterns = [
     path("", records.patient_list, name="list"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),

@@ -231,7 +231,7 @@ TRD_AUDIT_HMAC_KEY = env_secret(
 )
 
 # Patient data never goes to logs: only our own loggers, with messages that carry ids, not
-# names (see DEVELOPERS.md); Django's request logger would print full URLs with search terms.
+# names; Django's request logger would print full URLs with search terms.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
