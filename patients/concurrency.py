@@ -1,6 +1,6 @@
 """Refuse to save over a change someone else made after the form was opened.
 
-Each editable record (patient, episode, trial) has a `version` column. The form carries the
+Each editable record (patient, episode, trial, course, score) has a `version` column. The form carries the
 version the clinician saw in a hidden field; saving claims the row with one conditional
 UPDATE (`... WHERE pk = ? AND version = ?`), which is atomic on SQLite and PostgreSQL alike.
 If another save got there first the UPDATE matches no row: the whole save is rolled back and
@@ -54,12 +54,27 @@ def claim_version(instance, seen_version: int | None, description: str) -> None:
     if claimed:
         instance.version = expected + 1
         return
-    if not model.objects.filter(pk=instance.pk).exists():
-        raise EditConflict(
+    raise _conflict(model, instance.pk, description)
+
+
+def check_version(instance, seen_version: int | None, description: str) -> None:
+    """Raise EditConflict unless the stored version is still `seen_version`, and keep the row
+    locked (PostgreSQL) until the surrounding transaction ends, so that the claim_version of the
+    same transaction cannot fail afterwards. For a form that must report the conflict while it
+    is validated (the admin's), before anything is saved."""
+    model = type(instance)
+    stored = model.objects.select_for_update().filter(pk=instance.pk).values_list("version", flat=True).first()
+    if seen_version is not None and stored != seen_version:
+        raise _conflict(model, instance.pk, description)
+
+
+def _conflict(model, pk, description: str) -> EditConflict:
+    if not model.objects.filter(pk=pk).exists():
+        return EditConflict(
             f"{description} was removed by someone else after you opened this page. "
             "Nothing was saved: reload the page to see the current record."
         )
-    raise EditConflict(
+    return EditConflict(
         f"{description} was changed by someone else after you opened this page. "
         "Nothing was saved, so their change is kept: reload the page to see it, "
         "then enter your change again."

@@ -13,9 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from audit.decorators import audits_patient_read
-from patients import forms
 from patients.access import get_visible_patient
 from patients.concurrency import EditConflict, claim_version
+from patients.forms.courses import EctCourseFormSet, OtherCourseFormSet
+from patients.forms.episode import EndEpisodeForm, EpisodeForm
+from patients.forms.errors import FormError, error_summary
+from patients.forms.scores import ScaleScoreFormSet
+from patients.forms.trials import drug_catalogue_json, trial_formset_class
 from patients.models import Episode, ScaleScore
 from patients.services import restage
 from staging.engine.severity import suggest_severity
@@ -23,7 +27,10 @@ from staging.site import configured_catalogue
 
 
 def _current_episode(patient) -> Episode | None:
-    return Episode.objects.filter(patient=patient, ended_on__isnull=True).first()
+    episode = Episode.objects.filter(patient=patient, ended_on__isnull=True).first()
+    if episode is not None:
+        episode.patient = patient  # its rows' dates are checked against the date of birth
+    return episode
 
 
 def _episode_needed(request, patient):
@@ -36,9 +43,9 @@ def _saved(request, patient, what: str):
     return redirect("patients:detail", pk=patient.pk)
 
 
-def _conflict(error: EditConflict) -> list[forms.FormError]:
+def _conflict(error: EditConflict) -> list[FormError]:
     """Someone else saved first: show why nothing was saved, keep what was typed on the page."""
-    return [forms.FormError("Changed by someone else", str(error), "")]
+    return [FormError("Changed by someone else", str(error), "")]
 
 
 def _render(request, template: str, patient, **context):
@@ -54,7 +61,7 @@ def _severity_suggestion(episode: Episode | None):
 def episode_edit(request, pk):
     patient = get_visible_patient(request.user, pk)
     episode = _current_episode(patient)
-    form = forms.EpisodeForm(
+    form = EpisodeForm(
         request.POST or None,
         instance=episode or Episode(patient=patient),
         severity_suggestion=_severity_suggestion(episode),
@@ -76,7 +83,7 @@ def episode_edit(request, pk):
         patient,
         form=form,
         episode=episode,
-        errors=conflict or (forms.error_summary(form) if form.is_bound else []),
+        errors=conflict or (error_summary(form) if form.is_bound else []),
     )
 
 
@@ -87,8 +94,8 @@ def episode_new(request, pk):
     if episode is None:
         return redirect("patients:episode", pk=patient.pk)
     data = request.POST or None
-    end_form = forms.EndEpisodeForm(data, episode=episode)
-    new_form = forms.EpisodeForm(data, prefix="new", instance=Episode(patient=patient))
+    end_form = EndEpisodeForm(data, episode=episode)
+    new_form = EpisodeForm(data, prefix="new", instance=Episode(patient=patient))
     if end_form.is_bound and end_form.is_valid():
         new_form.previous_episode_ended_on = end_form.cleaned_data["ended_on"]
     conflict = []
@@ -111,7 +118,7 @@ def episode_new(request, pk):
         episode=episode,
         end_form=end_form,
         form=new_form,
-        errors=conflict or (forms.error_summary(end_form, new_form) if end_form.is_bound else []),
+        errors=conflict or (error_summary(end_form, new_form) if end_form.is_bound else []),
     )
 
 
@@ -122,7 +129,7 @@ def trials_edit(request, pk):
     if episode is None:
         return _episode_needed(request, patient)
     catalogue = configured_catalogue()
-    formset = forms.trial_formset_class(catalogue)(
+    formset = trial_formset_class(catalogue)(
         request.POST or None,
         instance=episode,
         prefix="trials",
@@ -143,9 +150,9 @@ def trials_edit(request, pk):
         patient,
         episode=episode,
         formset=formset,
-        catalogue=forms.drug_catalogue_json(catalogue),
+        catalogue=drug_catalogue_json(catalogue),
         patient_age=patient.age_on(timezone.localdate()),
-        errors=conflict or (forms.error_summary(("Trial", formset)) if formset.is_bound else []),
+        errors=conflict or (error_summary(("Trial", formset)) if formset.is_bound else []),
     )
 
 
@@ -156,15 +163,19 @@ def courses_edit(request, pk):
     if episode is None:
         return _episode_needed(request, patient)
     data = request.POST or None
-    ect_formset = forms.EctCourseFormSet(data, instance=episode, prefix="ect")
-    other_formset = forms.OtherCourseFormSet(data, instance=episode, prefix="other")
+    ect_formset = EctCourseFormSet(data, instance=episode, prefix="ect")
+    other_formset = OtherCourseFormSet(data, instance=episode, prefix="other")
+    conflict = []
     if request.method == "POST" and ect_formset.is_valid() and other_formset.is_valid():
-        with transaction.atomic():
-            ect_formset.save()
-            other_formset.save()
-            restage(patient)
-        return _saved(request, patient, "Courses")
-    errors = forms.error_summary(("ECT course", ect_formset), ("Other course", other_formset)) if data else []
+        try:
+            with transaction.atomic():
+                ect_formset.save()
+                other_formset.save()
+                restage(patient)
+            return _saved(request, patient, "Courses")
+        except EditConflict as error:
+            conflict = _conflict(error)
+    errors = error_summary(("ECT course", ect_formset), ("Other course", other_formset)) if data else []
     return _render(
         request,
         "courses_form.html",
@@ -172,7 +183,7 @@ def courses_edit(request, pk):
         episode=episode,
         ect_formset=ect_formset,
         other_formset=other_formset,
-        errors=errors,
+        errors=conflict or errors,
     )
 
 
@@ -182,17 +193,21 @@ def scores_edit(request, pk):
     episode = _current_episode(patient)
     if episode is None:
         return _episode_needed(request, patient)
-    formset = forms.ScaleScoreFormSet(request.POST or None, instance=episode, prefix="scores")
+    formset = ScaleScoreFormSet(request.POST or None, instance=episode, prefix="scores")
+    conflict = []
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
-            restage(patient)
-        return _saved(request, patient, "Scale scores")
+        try:
+            with transaction.atomic():
+                formset.save()
+                restage(patient)
+            return _saved(request, patient, "Scale scores")
+        except EditConflict as error:
+            conflict = _conflict(error)
     return _render(
         request,
         "scores_form.html",
         patient,
         episode=episode,
         formset=formset,
-        errors=forms.error_summary(("Score", formset)) if formset.is_bound else [],
+        errors=conflict or (error_summary(("Score", formset)) if formset.is_bound else []),
     )

@@ -119,7 +119,7 @@ def test_trials_page_renders_the_formset_with_the_catalogue(clinician_client, ep
     page = response.content.decode()
     assert 'name="trials-TOTAL_FORMS" value="1"' in page
     assert 'name="trials-0-drug" value="sertraline"' in page
-    assert 'name="trials-0-augmentation" value="lithium 600"' in page
+    assert 'name="trials-0-augmentation" value="lithium 600 mg/day"' in page
     assert '<template id="trials-empty-form">' in page and "trials-__prefix__-drug" in page
     assert '<script id="drug-catalogue" type="application/json">' in page
     assert '<option value="sertraline">' in page
@@ -342,7 +342,7 @@ def test_episode_page_rejects_a_future_onset_and_keeps_the_input(clinician_clien
     response = clinician_client.post(url("episode", patient), episode_post(onset=tomorrow, severity="severe"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "The onset cannot be in the future" in page
+    assert "The episode cannot start in the future." in page
     assert f'value="{tomorrow}"' in page
     assert not Episode.objects.filter(patient=patient).exists()
 

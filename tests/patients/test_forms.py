@@ -8,18 +8,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from patients.forms import (
-    EctCourseForm,
-    EndEpisodeForm,
-    EpisodeForm,
-    OtherCourseForm,
-    ParsedAugmentation,
-    ScaleScoreForm,
-    improvement_from_scores,
-    parse_augmentations,
-    trial_formset_class,
-    weeks_between,
-)
+from patients.forms.augmentation import ParsedAugmentation, parse_augmentations
+from patients.forms.courses import EctCourseForm, OtherCourseForm
+from patients.forms.episode import EndEpisodeForm, EpisodeForm
+from patients.forms.scores import ScaleScoreForm
+from patients.forms.trials import improvement_from_scores, trial_formset_class, weeks_between
 from patients.models import Episode
 from staging.engine.catalogue import default_catalogue
 from tests.factories import make_episode, make_patient, make_trial
@@ -196,12 +189,12 @@ def test_typed_improvement_must_match_the_scores():
         (
             "partial_response",
             "10",
-            "Outcome 'partial response' needs 25 % to under 50 % improvement; 10 % was entered (that is non response)",
+            "Outcome 'partial response' needs 25 % to under 50 % improvement; 10 % was entered (that is no response)",
         ),
         (
             "non_response",
             "25",
-            "Outcome 'non response' needs under 25 % improvement; 25 % was entered (that is partial response)",
+            "Outcome 'no response' needs under 25 % improvement; 25 % was entered (that is partial response)",
         ),
     ],
 )
@@ -279,7 +272,8 @@ def test_augmentations_are_parsed_with_optional_doses_and_weeks():
         # a catalogue antidepressant added to another is a combination (rules §2.2)
         ParsedAugmentation("sertraline", Decimal("50"), Decimal("6")),
     ]
-    assert parsed[3].as_text() == "sertraline 50 for 6 weeks"
+    assert parsed[3].as_text() == "sertraline 50 mg/day for 6 weeks"  # staging.engine.text, read back alike
+    assert parse_augmentations(parsed[3].as_text(), default_catalogue()) == [parsed[3]]
 
 
 def test_an_empty_augmentation_field_means_none():
@@ -307,7 +301,7 @@ def test_an_unreadable_augmentation_item_is_reported():
 def test_an_existing_trial_shows_its_augmentations_as_text(clinic):
     trial = make_trial(make_episode(make_patient(clinic)), augmentation=[("lithium", 600), ("aripiprazole", None)])
     form = trial_formset_class().form(instance=trial)
-    assert form.initial["augmentation"] == "lithium 600, aripiprazole"
+    assert form.initial["augmentation"] == "lithium 600 mg/day, aripiprazole"
 
 
 # --- episode (rules §1.1, §8) ---------------------------------------------------------------
@@ -365,7 +359,9 @@ def test_psychosocial_stressors_yes_no_unknown(typed, stored):
 
 
 def test_onset_cannot_be_in_the_future():
-    assert_error(EpisodeForm(episode_data(onset=TOMORROW.isoformat())), "onset", "The onset cannot be in the future")
+    assert_error(
+        EpisodeForm(episode_data(onset=TOMORROW.isoformat())), "onset", "The episode cannot start in the future."
+    )
 
 
 def test_severity_is_required_and_the_suggestion_is_shown_as_help():
@@ -402,7 +398,7 @@ def test_scale_scores_are_range_checked_and_not_in_the_future():
     assert_error(
         ScaleScoreForm({"scale": "MADRS", "score": "20", "rated_on": TOMORROW.isoformat()}),
         "rated_on",
-        "The rating date cannot be in the future",
+        "The rating cannot be dated in the future.",
     )
     assert ScaleScoreForm({"scale": "HAM-D17", "score": "52", "rated_on": "2025-03-01"}).is_valid()
 
@@ -424,8 +420,6 @@ def test_stored_decimals_are_shown_as_typed_not_with_the_columns_trailing_zeros(
     trial = make_trial(make_episode(make_patient(clinic)), "mirtazapine", "7.5", 8, adherence=90, improvement=10)
     trial.refresh_from_db()
     assert str(trial.dose_mg_per_day) == "7.50"
-    from patients.forms import trial_formset_class
-
     form = trial_formset_class()(instance=trial.episode, prefix="trials").forms[0]
     html = str(form["dose_mg_per_day"]) + str(form["weeks_at_dose"]) + str(form["adherence_pct"])
     assert 'value="7.5"' in html and 'value="8"' in html and 'value="90"' in html

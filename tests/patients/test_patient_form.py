@@ -52,8 +52,8 @@ def test_same_record_number_in_another_clinic_is_fine(clinician_client, other_cl
 @pytest.mark.parametrize(
     "born, message",
     [
-        (lambda today: today + timedelta(days=1), "Date of birth cannot be in the future."),
-        (lambda today: today.replace(year=today.year - 131), "Date of birth is more than 130 years ago"),
+        (lambda today: today + timedelta(days=1), "The date of birth cannot be in the future."),
+        (lambda today: date(1899, 12, 31), "The date of birth cannot be before 1900: check the year."),
         (lambda today: "not-a-date", "Enter the date of birth as a date."),
     ],
 )
@@ -64,6 +64,18 @@ def test_date_of_birth_validation(clinician_client, born, message):
     assert message in response.content.decode()
     assert not Patient.objects.exists()
     assert b'value="MRN-777"' in response.content
+
+
+def test_a_date_of_birth_more_than_130_years_ago_is_refused_once_that_is_after_1900(client, clinician):
+    """rules §1.1: ages run to 130; from 2030 on that bound is stricter than the 1900 one."""
+    import time_machine
+
+    with time_machine.travel(date(2040, 6, 1), tick=False):
+        clinician_client = client
+        clinician_client.force_login(clinician)
+        response = clinician_client.post(CREATE, _form_data(date_of_birth="1910-05-31"))
+        assert "The date of birth is more than 130 years ago: check the year." in response.content.decode()
+        assert clinician_client.post(CREATE, _form_data(date_of_birth="1910-06-01")).status_code == 302
 
 
 def test_missing_fields_are_named(clinician_client):

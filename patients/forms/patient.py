@@ -9,19 +9,23 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from patients.concurrency import SeenVersionMixin, claim_version
+from patients.forms.dates import DATE_INPUT, check_clinical_date
 from patients.models import Clinic, Patient
+from staging.engine.calendar import add_years
 
 OLDEST_AGE_YEARS = 130  # rules §1.1: age 0–130
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a non-leap year
-        return day.replace(year=day.year - years, day=28)
+def check_date_of_birth(born: date) -> date:
+    """Not in the future, not before 1900, and an age the rules accept (rules §1.1)."""
+    check_clinical_date(born, "The date of birth cannot be")
+    if born < add_years(timezone.localdate(), -OLDEST_AGE_YEARS):
+        raise ValidationError(f"The date of birth is more than {OLDEST_AGE_YEARS} years ago: check the year.")
+    return born
 
 
 class PatientForm(SeenVersionMixin, forms.ModelForm):
@@ -32,7 +36,7 @@ class PatientForm(SeenVersionMixin, forms.ModelForm):
     class Meta:
         model = Patient
         fields = ["record_number", "name", "date_of_birth", "sex"]
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date_of_birth": DATE_INPUT}
         help_texts = {"record_number": "The clinic's own record number; unique within the clinic."}
         error_messages = {
             "record_number": {"required": "Enter the record number."},
@@ -56,13 +60,7 @@ class PatientForm(SeenVersionMixin, forms.ModelForm):
         return self.cleaned_data["name"].strip()
 
     def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born > today:
-            raise forms.ValidationError("Date of birth cannot be in the future.")
-        if born < _years_before(today, OLDEST_AGE_YEARS):
-            raise forms.ValidationError(f"Date of birth is more than {OLDEST_AGE_YEARS} years ago; check the year.")
-        return born
+        return check_date_of_birth(self.cleaned_data["date_of_birth"])
 
     def clean(self):
         cleaned = super().clean()
