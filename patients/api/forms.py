@@ -83,7 +83,8 @@ def _current_data(form) -> dict:
 def bind(form_class, body, *, partial: bool = False, instance=None, extra: dict | None = None, **form_kwargs):
     """A bound form of `form_class` from a JSON object (InvalidInput when the body is not one).
 
-    With `partial` (PATCH) the fields not in the body keep their stored values. `extra` is
+    With `partial` (PATCH) the fields not in the body keep their stored values; otherwise they
+    take the value the page shows for a new record (usually empty). `extra` is
     form data the API supplies itself. Unknown keys and values of the wrong JSON type are kept
     on the form as `api_errors`, reported by `require_valid` with the form's own errors.
     """
@@ -95,7 +96,9 @@ def bind(form_class, body, *, partial: bool = False, instance=None, extra: dict 
     template = form_class(**kwargs)
     fields = {name: field for name, field in template.fields.items() if name not in _NOT_FIELDS}
     errors = [(str(key)[:60], "unknown key") for key in body if key not in fields]
-    data = _current_data(template) if partial else {}
+    # PATCH keeps what is stored; POST and PUT start from what a new record's page shows
+    # (e.g. every screening item "not screened"), as a page post always carries those fields.
+    data = _current_data(template if partial else form_class(**form_kwargs))
     for name, value in body.items():
         if name in fields:
             converted = _from_json(name, fields[name], value, errors)
