@@ -21,7 +21,7 @@ from patients.filters import ASSESSED_BANDS, assessed_band
 from patients.history import recent_months, trd_onsets
 from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES, THASE_RUSH_CHOICES, StagingSnapshot
 
-NOT_STAGED = "Not staged"
+NOT_STAGED = "Never staged"  # no staging at all; the label "Not staged" (rules §5) is another bar
 
 
 @dataclass

@@ -58,7 +58,7 @@ def test_each_bar_counts_the_patients_its_link_lists(clinic, client):
     charts = _charts(response)
     assert charts["label"]["TRD"]["count"] == 3
     assert charts["label"]["Single failure"]["count"] == 1
-    assert charts["label"]["Not staged"]["count"] == 1
+    assert charts["label"]["Never staged"]["count"] == 1
     assert charts["stage"]["Stage II"]["count"] == 3
     assert charts["regulatory_trd"]["Met"]["count"] == 3
     assert charts["regulatory_trd"]["Met"]["share"] == 60.0
