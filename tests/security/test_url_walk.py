@@ -65,7 +65,28 @@ API_ROWS = {
         patient.episodes.get(ended_on__isnull=True).other_courses.first().pk
     ),
     ("api:scale_score", "row_id"): lambda patient: patient.episodes.get(ended_on__isnull=True).scale_scores.first().pk,
+    ("patients:import_review", "batch"): lambda patient: _import_batch(patient).pk,
 }
+
+
+def _import_batch(patient):
+    """A pending import of the patient (patients.imports), with one proposed score."""
+    from django.utils import timezone
+
+    from patients.models import ImportBatch
+
+    proposal = {"episode": None, "trials": [], "ect_courses": [], "other_courses": [], "notices": []}
+    proposal["scores"] = [{"source": "row 2", "fields": {"scale": "PHQ-9", "score": "12", "rated_on": "2025-01-06"}}]
+    return ImportBatch.objects.create(
+        patient=patient,
+        file_name="history.csv",
+        file_format="csv",
+        sha256="0" * 64,
+        byte_size=100,
+        uploaded_at=timezone.now(),
+        uploaded_by_name="clin_a",
+        proposal=proposal,
+    )
 
 # Pages a role must not reach although the patient is in its clinic (the expected answer).
 BY_DESIGN = {("audit:patient_history", "clinician_a"): 404}
@@ -181,8 +202,8 @@ def value_for(route: Route, parameter: str, world: World):
         return world.patient.pk
     if (route.name, parameter) in API_ROWS:
         return API_ROWS[(route.name, parameter)](world.patient)
-    if route.is_admin:
-        if route.name == "admin:view_on_site":
+    if route.is_admin or route.name == "admin_view_on_site_in_scope":
+        if route.name in ("admin:view_on_site", "admin_view_on_site_in_scope"):
             return {
                 "content_type_id": ContentType.objects.get_for_model(world.patient).pk,
                 "object_id": world.patient.pk,
