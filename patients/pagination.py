@@ -44,6 +44,10 @@ class CappedCountPaginator(IdsFirstPaginator):
 
     COUNT_AT_LEAST = 10_000
     PAGES_AHEAD = 10  # more than the elided page range shows after the current page
+    # A page number past any clinic's list (typed or tampered: ?page=99999999999999999999999)
+    # counts every match instead, so that the last page is known and shown (Paginator.get_page);
+    # the count's LIMIT stays a number the database can hold.
+    LAST_COUNTED_PAGE = 1_000_000
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, wanted_page=None):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
@@ -51,6 +55,7 @@ class CappedCountPaginator(IdsFirstPaginator):
             wanted = max(1, int(wanted_page or 1))
         except (TypeError, ValueError):
             wanted = 1  # the page itself is validated (and reported) by whoever asked for it
+        wanted = min(wanted, self.LAST_COUNTED_PAGE)
         self.count_limit = max(self.COUNT_AT_LEAST, (wanted + self.PAGES_AHEAD) * self.per_page)
 
     @cached_property

@@ -14,7 +14,6 @@ It uses the report's own embedded font, so the PDF carries one font family, not 
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
@@ -61,10 +60,13 @@ class _Row:
     kind: str  # "trial", "ect" or "course"
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def _weeks_later(day: date, weeks) -> date:
+    """The end of a course of `weeks` from `day`; the last representable day at most, so that a
+    mistyped year (9999) still draws (issue 10 §3: the timeline is total over any stored date)."""
+    try:
+        return day + timedelta(days=round(float(weeks) * 7))
+    except OverflowError:
+        return date.max
 
 
 def _outcome_words(outcome: str) -> str:
@@ -80,7 +82,7 @@ def _trial_rows(episode) -> list[_Row]:
         if trial.ended_on is not None:
             end = trial.ended_on
         elif trial.started_on is not None:
-            end = trial.started_on + timedelta(days=round(float(trial.weeks_at_dose) * 7))
+            end = _weeks_later(trial.started_on, trial.weeks_at_dose)
         else:
             end = None
         agents = [augmentation.agent for augmentation in trial.augmentations.all()]
@@ -103,7 +105,7 @@ def _course_rows(episode) -> list[_Row]:
         weeks = f", {number(float(course.weeks))} wk" if course.weeks else ""
         end = None
         if course.started_on is not None and course.weeks:
-            end = course.started_on + timedelta(days=round(float(course.weeks) * 7))
+            end = _weeks_later(course.started_on, course.weeks)
         label = f"{course.get_kind_display()}{weeks} — {_outcome_words(outcome)}"
         rows.append(_Row(course.get_kind_display(), label, outcome, course.started_on, end, "course"))
     return rows
@@ -113,7 +115,12 @@ class _Canvas:
     """Maps dates to x and collects SVG elements."""
 
     def __init__(self, first: date, last: date, width: int, *, compact: bool = False):
-        self.first, self.last = first, max(last, first + timedelta(days=28))
+        # at least four weeks wide, so that a single day is not the whole axis (widened to the
+        # left only at the very end of the calendar)
+        minimum = timedelta(days=28)
+        if last - first < minimum:
+            first, last = (first, first + minimum) if first <= date.max - minimum else (date.max - minimum, date.max)
+        self.first, self.last = first, last
         self.left, self.right = LABEL_GUTTER, width - RIGHT_MARGIN
         self.parts: list[str] = []
         self.compact = compact
@@ -157,19 +164,21 @@ def _marker(shape: str, x: float, y: float, colour: str, *, size: float = 5) -> 
     )
 
 
+# Tick steps in months a reader counts in, about a dozen ticks over the axis; past 100 years,
+# whole centuries (a mistyped year can stretch the axis to any stored date).
+TICK_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200)
+
+
 def _month_ticks(first: date, last: date) -> list[date]:
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    step = next(step for step in (1, 2, 3, 6, 12, 24, 60) if months / step <= 12)
-    tick = date(first.year, first.month, 1)
-    if tick < first:
-        tick = _add_months(tick, 1)
-    while (tick.month - 1) % step:
-        tick = _add_months(tick, 1)
-    ticks = []
-    while tick <= last:
-        ticks.append(tick)
-        tick = _add_months(tick, step)
-    return ticks
+    """First days of months between `first` and `last`, every `step` months counted from
+    January of year 0, so ticks fall on round dates (each quarter, each January, every fifth
+    year). Month numbers, not dates, are stepped: nothing overflows near date.max."""
+    first_month = first.year * 12 + first.month - 1 + (first.day > 1)  # the first 1st on or after `first`
+    last_month = last.year * 12 + last.month - 1
+    span = last_month - first_month + 1
+    step = next((step for step in TICK_STEPS if span / step <= 12), 1200 * -(-span // (12 * 1200)))
+    first_tick = -(-first_month // step) * step
+    return [date(month // 12, month % 12 + 1, 1) for month in range(first_tick, last_month + 1, step)]
 
 
 def _draw_axis(canvas: _Canvas, top: float, bottom: float, onset: date, ended_on: date | None) -> None:
