@@ -17,7 +17,6 @@ from http import HTTPStatus
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.views import exception_handler
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 WHOLE_INPUT = "(input)"
@@ -97,6 +96,10 @@ def _join(path: str, key: str) -> str:
 
 
 def problem_exception_handler(exc, context):
+    # Imported here: rest_framework.views reads the REST_FRAMEWORK setting, which names the
+    # parser and throttle of patients.api.limits, which raise this module's exceptions.
+    from rest_framework.views import exception_handler
+
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found: there is no such record, or it is not in your clinic.")
     elif isinstance(exc, PermissionDenied):
