@@ -78,5 +78,5 @@ def answers_of(episode: Episode | None) -> dict[str, Answer]:
         return {}
     return {
         answer.key: Answer(answer.holds, answer.answered_by_name, timezone.localdate(answer.answered_at))
-        for answer in Attestation.objects.filter(episode=episode)
+        for answer in episode.attestations.all()  # prefetched by the page and the report
     }
