@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from patients.attestations import answers_of
 from patients.models import Episode, Patient, StagingSnapshot, Trial
 from patients.services import build_staging_input
 from patients.timeline import render_timeline_svg
+from staging.eligibility_presentation import ProfileView, present_eligibility
 from staging.engine.interchange import record_to_dict
 from staging.engine.severity import SeveritySuggestion, suggest_severity
 from staging.presentation import StagingView, TrialRow, present_staging, trial_rows
@@ -47,6 +49,7 @@ class PatientPage:
     earlier: list[EarlierEpisode] = field(default_factory=list)
     severity_check: SeverityCheck | None = None
     timeline_svg: str = ""
+    eligibility: tuple[ProfileView, ...] = ()  # rules §12, the "Treatment eligibility" panel
 
 
 def staged_record(snapshot: StagingSnapshot, episode: Episode) -> dict:
@@ -126,6 +129,7 @@ def build_patient_page(patient: Patient) -> PatientPage:
     if current is not None:
         if snapshot is not None and snapshot.episode_id == current.pk:
             page.staging = staging_view(patient, snapshot, current)
+            page.eligibility = eligibility_of(patient, snapshot, current, page.staging)
         page.severity_check = _severity_check(current)
         page.timeline_svg = render_timeline_svg(current)
     return page
@@ -134,3 +138,15 @@ def build_patient_page(patient: Patient) -> PatientPage:
 def age_today(patient: Patient) -> int:
     return patient.age_on(timezone.localdate())
 
+
+def eligibility_of(
+    patient: Patient, snapshot: StagingSnapshot, episode: Episode, staging: StagingView | None = None
+) -> tuple[ProfileView, ...]:
+    """Every profile of the stored staging (rules §12), each criterion with its evidence rows
+    (numbered as on this page and in the report) and the clinician's answers: what the panel,
+    the staging report's "Eligibility" section and the prior-authorisation packet all show."""
+    staging = staging or staging_view(patient, snapshot, episode)
+    record = staged_record(snapshot, episode)
+    return present_eligibility(
+        snapshot.result, staging.trials, staging.courses, record.get("scale_scores") or (), answers_of(episode)
+    )

@@ -20,7 +20,7 @@ from audit.decorators import audits_patient_read
 from audit.models import AuditEntry
 from patients.access import get_visible_patient
 from patients.models import Episode
-from patients.patient_page import staging_view
+from patients.patient_page import eligibility_of, staging_view
 from patients.services import staging_as_of_today
 from patients.timeline import render_timeline_svg
 from staging.models import COMMAND_LINE, GeneratedReport
@@ -52,6 +52,7 @@ def load_staged_episode(patient):
             "ect_courses",
             "other_courses",
             "scale_scores",
+            "attestations",  # the eligibility answers (rules §12)
         )
         .first()
     )
@@ -79,6 +80,7 @@ def report_html(patient, snapshot, episode, *, clinician_name: str, generated_on
         computed_at=snapshot.computed_at,
         timeline_svg=render_timeline_svg(episode, list(episode.scale_scores.all()), compact=True),
     )
+    context["eligibility"] = eligibility_of(patient, snapshot, episode, staging)  # rules §12
     return render_to_string("staging/report.html", context)
 
 
