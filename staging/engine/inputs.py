@@ -12,7 +12,7 @@ from datetime import date
 
 from staging.engine import vocabulary
 
-RULESET_ID = "trd-2026.1"
+RULESET_ID = "trd-2026.2"
 
 # rules §1.1, §1.2, §1.3, §2.1: the codes (their words: staging.engine.vocabulary)
 SEVERITIES = tuple(vocabulary.SEVERITIES)
@@ -84,6 +84,15 @@ class OtherCourse:
 
 
 @dataclass(frozen=True, slots=True)
+class ScaleScore:
+    """A rating-scale score of the current episode (rules §1.1); read by §12 only."""
+
+    scale: str
+    score: int
+    rated_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class Episode:
     onset: date
     severity: str
@@ -107,3 +116,7 @@ class StagingInput:
     trials: tuple[Trial, ...] = ()
     ect_courses: tuple[EctCourse, ...] = ()
     other_courses: tuple[OtherCourse, ...] = ()
+    scale_scores: tuple[ScaleScore, ...] = ()
+    # rules §1.1: ("<profile id>/<criterion id>", True | False) pairs, the clinician's answers to
+    # §12 attestation criteria; pairs rather than a dict so the record stays hashable.
+    attestations: tuple[tuple[str, bool], ...] = ()

@@ -128,6 +128,52 @@ class Flag:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """0-based indices, ascending, into the record's lists (rules §12.2)."""
+
+    trials: tuple[int, ...] = ()
+    ect_courses: tuple[int, ...] = ()
+    other_courses: tuple[int, ...] = ()
+    scale_scores: tuple[int, ...] = ()
+
+
+NO_EVIDENCE = Evidence()
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    """One §12.2 criterion evaluated: met, not_met or not_documented, with its evidence."""
+
+    id: str
+    role: str | None  # None for an item of an any_of
+    kind: str
+    state: str
+    text: str
+    note: str | None  # the profile's interpretation used, shown with the criterion
+    explanation: str
+    evidence: Evidence
+    items: tuple[CriterionResult, ...] = ()  # an any_of's items, evaluated
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityResult:
+    """One profile evaluated (rules §12.3), with what identifies the profile it applied."""
+
+    profile: str
+    version: str
+    title: str
+    treatment: str
+    issuer: str
+    source_title: str
+    source_date: str
+    source_url: str
+    checked_on: str
+    status: str  # eligible, not_eligible or incomplete
+    explanation: str
+    criteria: tuple[CriterionResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class StagingResult:
     ruleset: str
     trials: tuple[TrialResult, ...]
@@ -137,3 +183,4 @@ class StagingResult:
     classification: ClassificationResult
     dtd: DtdResult
     flags: tuple[Flag, ...]
+    eligibility: tuple[EligibilityResult, ...] = ()  # rules §12, in profile order
