@@ -377,7 +377,8 @@ def _maudsley(maudsley: Mapping) -> Instrument:
 
 def _mgh(mgh: Mapping) -> Instrument:
     score = mgh.get("score")
-    return Instrument("MGH staging (MGH-S)", amount(score) or "—", "", mgh.get("explanation", ""))
+    value = "—" if score is None else f"{float(score):.1f}"  # rules §4.3: a number with one decimal
+    return Instrument("MGH staging (MGH-S)", value, "", mgh.get("explanation", ""))
 
 
 def _classification(classification: Mapping, trials: Sequence[TrialRow]) -> Classification:
