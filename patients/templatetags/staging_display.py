@@ -49,6 +49,12 @@ def msm_category_display(code) -> str:
 
 
 @register.filter
+def met_display(value) -> str:
+    """Regulatory TRD or DTD (rules §5, §6): "Met", "Not met", or "—" before any staging."""
+    return "—" if value is None else vocabulary.MET[bool(value)].label
+
+
+@register.filter
 def yes_no(value) -> str:
     if value is None:
         return "—"
