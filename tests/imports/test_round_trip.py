@@ -37,4 +37,8 @@ def test_every_demo_patient_round_trips_to_the_same_staging(demo_client, demo_pa
         original = patient.current_snapshot.result
         imported = copy.current_snapshot.result
         assert json.dumps(imported, sort_keys=True) == json.dumps(original, sort_keys=True), patient.name
-        assert copy.episodes.get().trials.count() == patient.episodes.get(ended_on__isnull=True).trials.count()
+        source, imported_episode = patient.episodes.get(ended_on__isnull=True), copy.episodes.get()
+        for relation in ("trials", "ect_courses", "other_courses", "scale_scores"):
+            assert getattr(imported_episode, relation).count() == getattr(source, relation).count(), relation
+        assert imported_episode.screening() == source.screening()
+        assert [trial.drug for trial in imported_episode.trials.all()] == [trial.drug for trial in source.trials.all()]
