@@ -8,7 +8,10 @@ Reasons (a patient may have several; the row lists each with its own link):
 - `reassessment`: "last assessed" older than the clinic's `reassessment_after_days` — the
   episode page, where a clinician confirms the episode and the staging is redone;
 - `referral`: regulatory TRD met (rules §5) and no ECT, esketamine, rTMS or VNS course recorded
-  in the current episode — the courses page, where the referral's treatment is recorded.
+  in the current episode — the courses page, where the referral's treatment is recorded;
+- `eligibility`: a treatment eligibility profile of the current staging `incomplete` (rules
+  §12.3: nothing rules the treatment out, but a criterion is not documented) — the patient
+  page, whose eligibility panel names the criteria to document.
 
 How long a row has waited is counted from the patient's last assessment (`staged_at`): the need
 has been visible at least since then (for a reassessment, it fell due `reassessment_after_days`
@@ -29,12 +32,14 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import SCREENING_LABELS, EctCourse, Episode, OtherCourse, Patient, Trial
+from patients.models import SCREENING_LABELS, EctCourse, Episode, OtherCourse, Patient, StagingSnapshot, Trial
 from staging.engine.inputs import SCREENING_ITEMS
+from staging.site import configured_profiles
 
 PAGE_SIZE = 25
 
 SCREENING, TRIALS, REASSESSMENT, REFERRAL = "screening", "trials", "reassessment", "referral"
+ELIGIBILITY = "eligibility"
 # reason -> (what it says, the URL name of the page that fixes it, the link's words)
 REASONS = {
     SCREENING: ("Pseudo-resistance items not screened", "patients:episode", "Record the screening"),
@@ -44,6 +49,11 @@ REASONS = {
         "Regulatory TRD, no ECT, esketamine, rTMS or VNS: candidate for referral",
         "patients:courses",
         "Record a course",
+    ),
+    ELIGIBILITY: (
+        "Treatment eligibility incomplete for want of documentation",
+        "patients:detail",
+        "Open the eligibility",
     ),
 }
 FLAGS = {reason: f"needs_{reason}" for reason in REASONS}
@@ -95,6 +105,10 @@ def reason_conditions(clinics, now) -> dict[str, Q]:
     due = Q(pk__in=[])
     for clinic in clinics:
         due |= Q(clinic_id=clinic.pk, staged_at__lt=now - timedelta(days=clinic.reassessment_after_days))
+    # rules §12.3 `incomplete`, in any of the site's profiles (the result lists them in order, §12.1)
+    incomplete = Q(pk__in=[])
+    for index in range(len(configured_profiles().profiles)):
+        incomplete |= Q(**{f"current_snapshot__result__eligibility__{index}__status": "incomplete"})
     return {
         # rules §8, for stage II or more (rules §4.1)
         SCREENING: Q(thase_rush_stage__gte=2) & Q(Exists(_current_episode_rows(Episode).filter(not_screened))),
@@ -105,6 +119,7 @@ def reason_conditions(clinics, now) -> dict[str, Q]:
         REFERRAL: Q(regulatory_trd=True)
         & ~Q(Exists(_current_episode_rows(EctCourse)))
         & ~Q(Exists(_current_episode_rows(OtherCourse, kind__in=REFERRAL_KINDS))),
+        ELIGIBILITY: incomplete,
     }
 
 
@@ -157,6 +172,22 @@ def _screening_details(patient_ids) -> dict[int, str]:
     }
 
 
+def _eligibility_details(patient_ids) -> dict[int, str]:
+    """Per patient, the incomplete profiles and their criteria not documented (rules §12.2)."""
+    current = Patient.objects.filter(pk__in=patient_ids).values("current_snapshot_id")
+    results = StagingSnapshot.objects.filter(pk__in=current).values_list("patient_id", "result")
+    details = {}
+    for patient_id, result in results:
+        profiles = []
+        for profile in (result or {}).get("eligibility") or ():
+            if profile.get("status") != "incomplete":
+                continue
+            missing = [c.get("id", "") for c in profile.get("criteria") or () if c.get("state") == "not_documented"]
+            profiles.append(f"{profile.get('title') or profile.get('profile')}: not documented: {', '.join(missing)}")
+        details[patient_id] = "; ".join(profiles)
+    return details
+
+
 def _trial_details(patient_ids) -> dict[int, str]:
     """Per patient, "trial 2 (sertraline): adherence not documented; …", numbered as on the patient page."""
     trials = (
@@ -188,6 +219,7 @@ def work_items(patients, clinics, reasons, *, now=None) -> list[WorkItem]:
     needs = needs_of(ids, clinics, reasons, now=now) if ids else {}
     screening = _screening_details(ids) if ids else {}
     trials = _trial_details(ids) if ids else {}
+    eligibility = _eligibility_details(ids) if ids else {}
     items = []
     for patient in patients:
         assessed = timezone.localdate(patient.staged_at) if patient.staged_at else None
@@ -202,6 +234,8 @@ def work_items(patients, clinics, reasons, *, now=None) -> list[WorkItem]:
             elif reason == REASSESSMENT:
                 days = clinics_by_id[patient.clinic_id].reassessment_after_days
                 detail = f"last assessed {assessed:%d %b %Y}; due after {days} days, on {assessed + timedelta(days=days):%d %b %Y}"
+            elif reason == ELIGIBILITY:
+                detail = eligibility.get(patient.pk, "")
             else:
                 detail = "regulatory TRD met (rules §5)"
             item.needs.append(Need(reason, words, detail, reverse(url_name, args=[patient.pk]), link_words))

@@ -15,7 +15,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from patients.models import Episode, Membership
 from patients.services import restage
-from patients.worklist import REASSESSMENT, REFERRAL, SCREENING, TRIALS
+from patients.worklist import ELIGIBILITY, REASSESSMENT, REFERRAL, SCREENING, TRIALS
 from staging.engine.inputs import SCREENING_ITEMS
 from tests.factories import make_ect, make_episode, make_patient, make_staged_trd_patient, make_trial, make_user
 
@@ -29,8 +29,13 @@ def _screen_everything(patient):
     Episode.objects.filter(patient=patient).update(**dict.fromkeys(SCREENING_ITEMS, "screened_negative"))
 
 
-def _needs(response) -> dict[int, dict[str, object]]:
-    return {item.patient.pk: {need.reason: need for need in item.needs} for item in response.context["items"]}
+def _needs(response, *, eligibility=False) -> dict[int, dict[str, object]]:
+    """Per patient listed, reason -> need; without the eligibility reason unless asked (rules §12:
+    nearly every staged patient has a profile waiting for an attestation)."""
+    return {
+        item.patient.pk: {need.reason: need for need in item.needs if eligibility or need.reason != ELIGIBILITY}
+        for item in response.context["items"]
+    }
 
 
 @pytest.fixture
@@ -65,10 +70,10 @@ def test_each_patient_is_listed_with_what_they_need_and_where(world, clinician_c
     assert response.status_code == 200
     needs = _needs(response)
     assert set(needs[world["trd"].pk]) == {SCREENING, REFERRAL}
-    assert world["treated"].pk not in needs  # screened, and an ECT course recorded
+    assert not needs.get(world["treated"].pk)  # screened, and an ECT course recorded
     assert set(needs[world["undocumented"].pk]) == {TRIALS}
     assert set(needs[world["stale"].pk]) == {REASSESSMENT}
-    assert world["fine"].pk not in needs
+    assert not needs.get(world["fine"].pk)
     trd = world["trd"].pk
     assert needs[trd][SCREENING].url == reverse("patients:episode", args=[trd])
     assert "Thyroid function" in needs[trd][SCREENING].detail
@@ -90,7 +95,19 @@ def test_filter_by_reason_and_order(world, clinician_client):
     assert response.context["items"][-1].patient.pk == world["stale"].pk
     response = clinician_client.get(reverse("patients:worklist"), {"reason": "nonsense", "page": "-3"})
     assert response.status_code == 200  # ignored, not a 500
-    assert len(response.context["items"]) == 3
+    assert len(response.context["items"]) == len(clinician_client.get(reverse("patients:worklist")).context["items"])
+
+
+@time_machine.travel(NOW, tick=False)
+def test_incomplete_eligibility_names_what_is_not_documented(world, clinician_client):
+    response = clinician_client.get(reverse("patients:worklist"), {"reason": ELIGIBILITY})
+    needs = _needs(response, eligibility=True)
+    trd = world["trd"].pk
+    assert set(needs[trd]) == {ELIGIBILITY}  # only the reason asked for
+    need = needs[trd][ELIGIBILITY]
+    assert need.url == reverse("patients:detail", args=[trd])
+    assert "not documented: " in need.detail
+    assert "contraindications" in need.detail  # rules §12.4: an attestation nobody has answered yet
 
 
 @time_machine.travel(NOW, tick=False)
@@ -157,7 +174,10 @@ def test_csv_is_formula_safe_and_audited_as_an_export(clinic, clinician_client):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:4] == ["Record number", "Name", "Clinic", "Reason"]
     body = rows[1:]
-    assert len(body) == 2  # screening and referral, a line each
+    assert {row[3] for row in body} >= {
+        "Pseudo-resistance items not screened",
+        "Regulatory TRD, no ECT, esketamine, rTMS or VNS: candidate for referral",
+    }  # a line per reason
     assert all(row[0] == "'+1-555" and row[1] == '\'=HYPERLINK("http://evil")' for row in body)
     entry = AuditEntry.objects.filter(action=AuditEntry.EXPORT_CSV).latest("pk")
     assert entry.patient_set_ids == [patient.pk]
