@@ -1,36 +1,39 @@
-"""Benchmark of the staging engine on 100,000 seeded synthetic histories.
+"""Benchmark of the staging engine and of `manage.py stage` on seeded synthetic histories.
 
-    .venv/bin/python bench/staging.py [--records N] [--seed S] [--repeat R]
+    .venv/bin/python bench/staging.py [--records N] [--stream-records M] [--seed S] [--repeat R]
 
-Figures (one JSON line each, on stdout):
-- json_loads_seconds: json.loads of the whole input text (the floor: the cost of merely reading it);
-- staging_seconds: parse_records (validation + building the inputs) + stage + result_to_dict for
-  every record, starting from the already-loaded JSON objects (json.loads and json.dumps of the
-  output are not included);
-- records_per_second, staging_to_json_loads_ratio (target ≤ 2.0), the same two figures in CPU
-  time of this process (a shared machine's load inflates wall-clock time), and for reference
-  end_to_end_seconds (json.loads + staging + json.dumps of the results, what `manage.py stage`
-  does besides reading the file).
-Each figure is the best of --repeat runs (timeit practice), in the same process, garbage
-collector enabled as in production. Not a test: bench/ is outside pytest's testpaths.
+Figures (one JSON line each on stdout, each beside a floor measured in the same run):
+- staging_seconds: parse_record + stage + result_to_dict of N records (default 100,000; target
+  under 20 s), from JSON already loaded, one record at a time as `manage.py stage` does; beside
+  it json_loads_seconds, the cost of merely loading the same text (best of --repeat runs, CPU
+  seconds too, since a shared machine's load inflates wall-clock time);
+- stage_command_seconds and stage_command_peak_rss_mb: `manage.py stage FILE > /dev/null` in a
+  subprocess on a compact input of M records (default 225,225, about 50 MB: issue 10 item 9;
+  target under 500 MB), beside the same command on an empty list (the floor: Python, Django
+  and the engine loaded, nothing staged). Peak memory is the child's maximum resident set size
+  (resource.getrusage(RUSAGE_CHILDREN).ru_maxrss).
+Not a test: bench/ is outside pytest's testpaths.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import random
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from staging.engine.batch import cyclic_gc_paused, stage_document
-from staging.engine.catalogue import default_catalogue
-from staging.engine.inputs import (
+from staging.engine.catalogue import default_catalogue  # noqa: E402 (after the path is set)
+from staging.engine.inputs import (  # noqa: E402
     AUGMENTATION_AGENTS,
     COMORBIDITIES,
     ELECTRODE_PLACEMENTS,
@@ -40,6 +43,11 @@ from staging.engine.inputs import (
     SCREENING_STATUSES,
     SEVERITIES,
 )
+from staging.engine.interchange import parse_record, result_to_dict  # noqa: E402
+from staging.engine.pipeline import stage  # noqa: E402
+
+STAGING_TARGET_SECONDS = 20.0
+PEAK_RSS_TARGET_MB = 500
 
 
 def synthetic_records(count: int, seed: int) -> list[dict]:
@@ -102,79 +110,119 @@ def synthetic_records(count: int, seed: int) -> list[dict]:
     return records
 
 
-def best_of(repeat: int, function):
-    """(best wall-clock seconds, best CPU seconds of this process, the function's value)."""
-    best, best_cpu, value = float("inf"), float("inf"), None
+def compact_records(count: int, seed: int):
+    """Short records (about 220 bytes each, one trial), the shape of issue 10's 50 MB input."""
+    generator = random.Random(seed)
+    entries = default_catalogue().entries
+    for _ in range(count):
+        onset = date(2018, 1, 1) + timedelta(days=generator.randrange(2500))
+        entry = generator.choice(entries)
+        yield {
+            "age": generator.randrange(18, 95),
+            "assessed_on": (onset + timedelta(days=generator.randrange(1, 1500))).isoformat(),
+            "episode": {"onset": onset.isoformat(), "severity": generator.choice(SEVERITIES)},
+            "trials": [
+                {
+                    "drug": entry.drug,
+                    "dose_mg_per_day": entry.min_dose_mg * generator.choice((0.5, 1, 1.5, 2)),
+                    "weeks_at_dose": generator.choice((3, 6, 8, 12)),
+                    "improvement_pct": round(generator.uniform(-20, 90), 1),
+                }
+            ],
+        }
+
+
+def best_of(repeat: int, function) -> tuple[float, float]:
+    """(best wall-clock seconds, best CPU seconds of this process)."""
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(repeat):
-        gc.collect()
         started, started_cpu = time.perf_counter(), time.process_time()
-        value = function()
+        function()
         best = min(best, time.perf_counter() - started)
         best_cpu = min(best_cpu, time.process_time() - started_cpu)
-    return best, best_cpu, value
+    return best, best_cpu
+
+
+def stage_each(documents: list, catalogue) -> None:
+    """What `manage.py stage` does per record, minus reading and writing."""
+    for index, document in enumerate(documents):
+        result_to_dict(stage(parse_record(document, catalogue, path=f"[{index}]"), catalogue))
+
+
+def engine_figures(count: int, seed: int, repeat: int) -> list[dict]:
+    text = json.dumps(synthetic_records(count, seed))
+    documents = json.loads(text)
+    catalogue = default_catalogue()
+    loads_seconds, loads_cpu = best_of(repeat, lambda: json.loads(text))
+    staging_seconds, staging_cpu = best_of(repeat, lambda: stage_each(documents, catalogue))
+    return [
+        {"figure": "json_loads_seconds", "value": round(loads_seconds, 3), "records": count, "role": "floor"},
+        {
+            "figure": "staging_seconds",
+            "value": round(staging_seconds, 3),
+            "records": count,
+            "target": STAGING_TARGET_SECONDS,
+            "includes": "parse_record + stage + result_to_dict, one record at a time",
+        },
+        {"figure": "records_per_second", "value": round(count / staging_seconds), "records": count},
+        {"figure": "json_loads_cpu_seconds", "value": round(loads_cpu, 3), "records": count, "role": "floor"},
+        {"figure": "staging_cpu_seconds", "value": round(staging_cpu, 3), "records": count},
+    ]
+
+
+def run_stage_command(path: str) -> tuple[float, float]:
+    """(wall-clock seconds, peak RSS in MB of all children so far) of `manage.py stage path`."""
+    environment = dict(os.environ)
+    environment.setdefault("DJANGO_DEBUG", "1")  # development defaults; the command uses no database
+    started = time.perf_counter()
+    with open(os.devnull, "wb") as devnull:
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "stage", path],
+            stdout=devnull,
+            stderr=subprocess.DEVNULL,
+            check=True,
+            env=environment,
+        )
+    seconds = time.perf_counter() - started
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--stream-records", type=int, default=225_225)
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--repeat", type=int, default=3)
     arguments = parser.parse_args()
-    count = arguments.records
-
-    text = json.dumps(synthetic_records(count, arguments.seed))
-    catalogue = default_catalogue()
-
-    def load():
-        return json.loads(text)
-
-    def staging_of(document):
-        # What `manage.py stage` runs: parse and stage with the cyclic GC paused for the batch.
-        results, _ = stage_document(document, catalogue)
-        return results
-
-    def load_gc_paused():
-        with cyclic_gc_paused():
-            return json.loads(text)
-
-    # The floor under the same conditions as the staging: the GC paused too (json.loads also
-    # builds many containers); the default-GC figure is printed beside it.
-    loads_seconds, loads_cpu, document = best_of(arguments.repeat, load_gc_paused)
-    loads_default_gc_seconds, _, _ = best_of(arguments.repeat, load)
-    staging_seconds, staging_cpu, results = best_of(arguments.repeat, lambda: staging_of(document))
-    end_to_end_seconds, _, _ = best_of(1, lambda: json.dumps(staging_of(json.loads(text))))
-    assert len(results) == count
-
-    figures = [
-        {"figure": "input_megabytes", "value": round(len(text) / 1e6, 1), "records": count},
-        {
-            "figure": "json_loads_seconds",
-            "value": round(loads_seconds, 3),
-            "records": count,
-            "gc": "paused, as in the staging",
-        },
-        {"figure": "json_loads_default_gc_seconds", "value": round(loads_default_gc_seconds, 3), "records": count},
-        {
-            "figure": "staging_seconds",
-            "value": round(staging_seconds, 3),
-            "records": count,
-            "target": 10.0,
-            "includes": "stage_document: parse_records + stage + result_to_dict, cyclic GC paused",
-        },
-        {"figure": "records_per_second", "value": round(count / staging_seconds), "records": count},
-        {"figure": "staging_to_json_loads_ratio", "value": round(staging_seconds / loads_seconds, 2), "target": 2.0},
-        # CPU time of this process: the same work, unaffected by other processes on a shared machine
-        {"figure": "json_loads_cpu_seconds", "value": round(loads_cpu, 3), "records": count},
-        {"figure": "staging_cpu_seconds", "value": round(staging_cpu, 3), "records": count},
-        {"figure": "staging_to_json_loads_cpu_ratio", "value": round(staging_cpu / loads_cpu, 2), "target": 2.0},
-        {"figure": "load_average_1min", "value": os.getloadavg()[0], "cores": os.cpu_count()},
-        {
-            "figure": "end_to_end_seconds",
-            "value": round(end_to_end_seconds, 3),
-            "records": count,
-            "includes": "json.loads + parse_records + stage + result_to_dict + json.dumps",
-        },
-    ]
+    figures = engine_figures(arguments.records, arguments.seed, arguments.repeat)
+    if arguments.stream_records:
+        with tempfile.TemporaryDirectory() as directory:
+            empty = Path(directory, "empty.json")
+            empty.write_text("[]")
+            big = Path(directory, "records.json")
+            with big.open("w") as handle:
+                handle.write("[")
+                for index, record in enumerate(compact_records(arguments.stream_records, arguments.seed)):
+                    handle.write(("," if index else "") + json.dumps(record))
+                handle.write("]")
+            # The floor first: ru_maxrss of the children is the largest any of them reached so far.
+            floor_seconds, floor_rss = run_stage_command(str(empty))
+            command_seconds, command_rss = run_stage_command(str(big))
+            megabytes = round(big.stat().st_size / 1e6, 1)
+        records = arguments.stream_records
+        figures += [
+            {"figure": "stage_command_input_megabytes", "value": megabytes, "records": records},
+            {"figure": "stage_command_empty_seconds", "value": round(floor_seconds, 2), "role": "floor"},
+            {"figure": "stage_command_seconds", "value": round(command_seconds, 2), "records": records},
+            {"figure": "stage_command_empty_peak_rss_mb", "value": round(floor_rss), "role": "floor"},
+            {
+                "figure": "stage_command_peak_rss_mb",
+                "value": round(command_rss),
+                "records": records,
+                "target": PEAK_RSS_TARGET_MB,
+            },
+        ]
+    figures.append({"figure": "load_average_1min", "value": round(os.getloadavg()[0], 2), "cores": os.cpu_count()})
     for figure in figures:
         print(json.dumps(figure))
 

@@ -17,7 +17,6 @@ import io
 import json
 import sys
 import tempfile
-import textwrap
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -132,7 +131,8 @@ class _Run:
         text = json.dumps(result, indent=2, ensure_ascii=False)
         if is_list:
             # every record before this one was valid, staged and written
-            text = ("[\n" if self.records == 0 else ",\n") + textwrap.indent(text, "  ")
+            # one level deeper: JSON text holds no raw newline inside a string, so every line is indented
+            text = ("[\n  " if self.records == 0 else ",\n  ") + text.replace("\n", "\n  ")
         self.results.write(text)
 
     def report(self, errors: list[tuple[str, str]]) -> None:
