@@ -8,9 +8,13 @@ from django.db import migrations, models
 # index would give NULLS FIRST: these indexes declare "DESC NULLS LAST". SQLite cannot declare
 # NULLS in an index (and needs none at its scale), hence raw SQL here and not Meta.indexes.
 DESCENDING_SORT_INDEXES = {
+    # the list sorted by stage, descending (?sort=-stage)
     "patient_clinic_stage_desc": "clinic_id, thase_rush_stage DESC NULLS LAST, name, id",
+    # by MSM total, descending (?sort=-msm)
     "patient_clinic_msm_total_desc": "clinic_id, msm_total DESC NULLS LAST, name, id",
+    # by MGH-S, descending (?sort=-mgh)
     "patient_clinic_mgh_desc": "clinic_id, mgh_score DESC NULLS LAST, name, id",
+    # by last assessed, most recent first (?sort=-assessed)
     "patient_clinic_staged_at_desc": "clinic_id, staged_at DESC NULLS LAST, name, id",
     # The stage filter sorted by MSM total (the review of one stage, most severe first).
     "patient_clinic_stage_msm_desc": "clinic_id, thase_rush_stage, msm_total DESC NULLS LAST, name, id",

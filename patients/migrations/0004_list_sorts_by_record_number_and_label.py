@@ -8,7 +8,9 @@ from django.db import migrations, models
 # SQLite cannot declare; hence PostgreSQL-only raw SQL, like migration 0003.
 NEVER_STAGED_LAST = "(CASE WHEN label = '' THEN 1 ELSE 0 END)"
 LABEL_SORT_INDEXES = {
+    # the list sorted by label (?sort=label)
     "patient_clinic_label_sort": f"clinic_id, {NEVER_STAGED_LAST}, label, name, id",
+    # the list sorted by label, descending (?sort=-label)
     "patient_clinic_label_sort_desc": f"clinic_id, {NEVER_STAGED_LAST}, label DESC NULLS LAST, name, id",
 }
 
