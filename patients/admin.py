@@ -46,6 +46,7 @@ from patients.models import (
 from patients.pagination import IdsFirstPaginator
 from patients.permissions import make_clinic_admin_user
 from patients.services import restage, restage_many
+from staging.engine.text import plural
 from trd_clinic.admin_lookups import FilterLookupsOnlyMixin
 from trd_clinic.admin_readonly import ReadOnlyAdminMixin
 
@@ -419,8 +420,7 @@ class PatientAdmin(AuditedPatientAdminMixin, ClinicScopedAdmin):
         staged, changed = restage_many(queryset.order_by("pk").values_list("pk", flat=True))
         self.message_user(
             request,
-            f"Recomputed {staged} patient{'s' if staged != 1 else ''}; "
-            f"{changed} result{'s' if changed != 1 else ''} changed.",
+            f"Recomputed {plural(staged, 'patient')}; {plural(changed, 'result')} changed.",
             messages.SUCCESS,
         )
 

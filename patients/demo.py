@@ -14,9 +14,10 @@ worked out in the comment beside each patient and checked by tests/patients/test
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from staging.engine.calendar import add_months
 
 # A trial is titrated for a while before it reaches the dose it is judged on, and the next one
 # starts after a short gap: both only shape the timeline, never the staging.
@@ -25,14 +26,6 @@ GAP_WEEKS = 1
 FIRST_TRIAL_AFTER_ONSET_WEEKS = 2
 ECT_COURSE_WEEKS = 4
 DEFAULT_COURSE_WEEKS = 6
-
-
-def months_before(day: date, months: int) -> date:
-    """Calendar months back; a 31st maps to the month's last day (as rules §4.2 counts)."""
-    index = day.year * 12 + (day.month - 1) - months
-    year, month_zero_based = divmod(index, 12)
-    last_day = calendar.monthrange(year, month_zero_based + 1)[1]
-    return date(year, month_zero_based + 1, min(day.day, last_day))
 
 
 @dataclass(frozen=True)
@@ -95,7 +88,7 @@ class TrialDates:
 
 def lay_out_trials(episode: DemoEpisode, today: date) -> tuple[list[TrialDates], date]:
     """Start and end dates of each trial, one after another from onset; returns the next free day."""
-    cursor = months_before(today, episode.onset_months_ago) + timedelta(weeks=FIRST_TRIAL_AFTER_ONSET_WEEKS)
+    cursor = add_months(today, -episode.onset_months_ago) + timedelta(weeks=FIRST_TRIAL_AFTER_ONSET_WEEKS)
     dates = []
     for trial in episode.trials:
         ended_on = cursor + timedelta(weeks=float(trial.weeks) + TITRATION_WEEKS)
@@ -106,7 +99,7 @@ def lay_out_trials(episode: DemoEpisode, today: date) -> tuple[list[TrialDates],
 
 def date_of_birth(age: int, today: date, birthday_months_ago: int) -> date:
     """A birthday `birthday_months_ago` (1–11) months ago, so the patient is exactly `age`."""
-    return months_before(today, age * 12 + birthday_months_ago)
+    return add_months(today, -(age * 12 + birthday_months_ago))
 
 
 ALL_SCREENED_NEGATIVE = dict.fromkeys(

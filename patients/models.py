@@ -16,7 +16,9 @@ from django.db.models.fields.json import KT
 from django.urls import reverse
 
 from staging.engine import vocabulary
+from staging.engine.calendar import age_on
 from staging.engine.severity import SCALE_RANGES
+from staging.engine.text import augmentation_text
 
 
 def _choices(table):
@@ -222,10 +224,7 @@ class Patient(models.Model):
         return reverse("patients:detail", args=[self.pk])
 
     def age_on(self, day: date) -> int:
-        years = day.year - self.date_of_birth.year
-        if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
-            years -= 1
-        return years
+        return age_on(self.date_of_birth, day)  # rules §1.1: whole years
 
     @property
     def thase_rush_roman(self) -> str:
@@ -381,7 +380,7 @@ class Augmentation(models.Model):
         ]
 
     def __str__(self):
-        return self.agent if self.dose_mg_per_day is None else f"{self.agent} {self.dose_mg_per_day.normalize()} mg/day"
+        return augmentation_text(self.agent, self.dose_mg_per_day, self.weeks)
 
 
 class EctCourse(models.Model):

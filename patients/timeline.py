@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from staging.engine.outcome import OUTCOME_WORDS, UNKNOWN, derive_outcome
 from staging.engine.severity import SCALE_RANGES
-from staging.engine.text import number
+from staging.engine.text import number, plural
 
 FONT = 'font-family="DejaVu Sans, Arial, Helvetica, sans-serif"'
 PRINT_FONT = 'font-family="Report Sans, DejaVu Sans, sans-serif"'  # static/report/report.css @font-face
@@ -374,9 +374,8 @@ def render_timeline_svg(
     courses = len(rows) - trials
     description = (
         f"Treatment timeline of the episode from {episode.onset:%d %b %Y}: "
-        f"{trials} antidepressant trial{'s' if trials != 1 else ''}"
-        f", {courses} ECT or other course{'s' if courses != 1 else ''}"
-        f", {len(scores)} scale score{'s' if len(scores) != 1 else ''}"
+        f"{plural(trials, 'antidepressant trial')}, {plural(courses, 'ECT or other course')}, "
+        f"{plural(len(scores), 'scale score')}"
         + (f" ({', '.join(scales)})" if scales else "")
         + (f"; {len(undated)} undated, listed separately" if undated else "")
         + "."

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from staging.engine.inputs import DRUG_CLASSES, RULESET_ID
+from staging.engine.text import plural
 
 SHIPPED_CATALOGUE_PATH = Path(__file__).resolve().parent / "data" / "catalogue.csv"
 # SHA-256 of the shipped file (line endings normalised to \n). Any other content is a site
@@ -40,8 +41,7 @@ class CatalogueError(ValueError):
         self.errors = list(errors)
         lines = [f"{self.path} line {line}: {message}" for line, message in self.errors]
         super().__init__(
-            f"the antidepressant catalogue {self.path} has {len(self.errors)} "
-            f"error{'s' if len(self.errors) != 1 else ''}:\n" + "\n".join(lines)
+            f"the antidepressant catalogue {self.path} has {plural(len(self.errors), 'error')}:\n" + "\n".join(lines)
         )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from staging.engine import vocabulary
-from staging.engine.maudsley import add_months
+from staging.engine.calendar import add_months
 from staging.engine.outcome import OUTCOME_WORDS
 from staging.engine.results import ClassificationResult, TrialResult
 from staging.engine.text import join_words, plural

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from staging.engine import vocabulary
+from staging.engine.calendar import add_months
 from staging.engine.inputs import StagingInput
 from staging.engine.results import MaudsleyItems, MaudsleyResult, TrialResult
 from staging.engine.text import plural
@@ -22,21 +23,6 @@ INTERPRETATION_NOTES = (
     "episode, counted or not (rules §4.2).",
 )
 NOT_APPLICABLE_NOTE = "Not applicable without a counted trial: the antidepressants item has no zero level (rules §4.2)."
-
-
-def add_months(start: date, months: int) -> date:
-    """Calendar-month arithmetic; a day missing from the target month becomes its last day."""
-    month_index = start.month - 1 + months
-    year = start.year + month_index // 12
-    month = month_index % 12 + 1
-    day = start.day
-    if day > 28:  # only then can the day be missing from the target month
-        if month == 2:
-            leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-            day = min(day, 29 if leap else 28)
-        elif day == 31 and month in (4, 6, 9, 11):
-            day = 30
-    return date(year, month, day)
 
 
 def duration_points(onset: date, assessed_on: date) -> int:

@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from patients.demo import months_before
 from patients.models import Patient, Trial
+from staging.engine.calendar import add_months
 from tests.factories import PASSWORD, make_clinic, make_staged_trd_patient, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,7 +79,7 @@ def test_clinician_enters_a_history_and_sees_its_staging(browser_page, log_in, c
     clinic, _ = clinician_account
     page = browser_page.page
     today = timezone.localdate()
-    onset = months_before(today, 10)
+    onset = add_months(today, -10)
     log_in("dr_browser", PASSWORD)
 
     # a new patient

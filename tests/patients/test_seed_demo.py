@@ -12,9 +12,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from patients.access import is_clinic_admin
-from patients.demo import DEMO_PATIENTS, lay_out_trials, months_before
+from patients.demo import DEMO_PATIENTS, lay_out_trials
 from patients.models import Clinic, EctCourse, Episode, Membership, OtherCourse, Patient, ScaleScore, Trial
 from patients.permissions import CLINIC_ADMINS_GROUP
+from staging.engine.calendar import add_months
 from staging.engine.inputs import OTHER_COURSE_KINDS
 
 LOGIN_LINE = re.compile(r"^(clinician|admin) login: (\S+) / (\S+)$", re.MULTILINE)
@@ -90,7 +91,7 @@ def test_demo_shows_the_variety_a_clinician_should_see(debug_on):
     assert ScaleScore.objects.filter(episode__patient__clinic=clinic).exists()
     assert Episode.objects.filter(patient__clinic=clinic, ended_on__isnull=False).exists()
     today = timezone.localdate()
-    assert Patient.objects.filter(clinic=clinic, date_of_birth__lte=months_before(today, 65 * 12)).exists()
+    assert Patient.objects.filter(clinic=clinic, date_of_birth__lte=add_months(today, -(65 * 12))).exists()
     assert {True, False} <= set(Patient.objects.filter(clinic=clinic).values_list("dtd_met", flat=True))
     assert any(result["classification"]["chronic"] for result in snapshots)
 
@@ -100,10 +101,10 @@ def test_demo_dates_are_in_the_past_and_inside_their_episode(debug_on):
     today = timezone.localdate()
     for demo_patient in DEMO_PATIENTS:
         for episode in demo_patient.episodes:
-            episode_end = today if episode.ended_months_ago is None else months_before(today, episode.ended_months_ago)
+            episode_end = today if episode.ended_months_ago is None else add_months(today, -episode.ended_months_ago)
             dates, _ = lay_out_trials(episode, today)
             for trial_dates in dates:
-                assert months_before(today, episode.onset_months_ago) <= trial_dates.started_on
+                assert add_months(today, -episode.onset_months_ago) <= trial_dates.started_on
                 assert trial_dates.ended_on <= episode_end, demo_patient.record_number
     seed()
     # the ages the stories use (65+ doses) are the ages the engine sees

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from staging.engine import stage
-from staging.engine.maudsley import add_months, antidepressant_points, category, duration_points
+from staging.engine.calendar import add_months
+from staging.engine.maudsley import antidepressant_points, category, duration_points
 from tests.staging.helpers import record, trial
 
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from patients.models import Clinic, Patient
 from patients.progress import ProgressBar
 from patients.services import INSTRUMENTS, restage_many, stale_patients
+from staging.engine.text import plural
 
 
 class Command(BaseCommand):
@@ -45,10 +46,7 @@ class Command(BaseCommand):
             staged, changed = restage_many(
                 patient_ids, batch_size=batch_size, on_batch=progress.advance, by_instrument=by_instrument
             )
-        self.stdout.write(
-            f"Recomputed {staged} patient{'s' if staged != 1 else ''}; "
-            f"{changed} result{'s' if changed != 1 else ''} changed."
-        )
+        self.stdout.write(f"Recomputed {plural(staged, 'patient')}; {plural(changed, 'result')} changed.")
         # After an upgrade (rules §13) a site sees which instruments moved, e.g. "maudsley: 12".
         if changed:
             self.stdout.write(

@@ -25,7 +25,6 @@ from patients.demo import (
     DemoPatient,
     date_of_birth,
     lay_out_trials,
-    months_before,
 )
 from patients.models import (
     Augmentation,
@@ -40,6 +39,7 @@ from patients.models import (
 )
 from patients.permissions import make_clinic_admin_user
 from patients.services import restage
+from staging.engine.calendar import add_months
 from trd_clinic.accounts.demo import current_totp, enrol_demo_authenticator
 
 DEMO_CLINIC_SLUG = "demo"
@@ -138,8 +138,8 @@ class Command(BaseCommand):
     def _create_episode(self, patient: Patient, demo: DemoEpisode, today: date) -> Episode:
         episode = Episode.objects.create(
             patient=patient,
-            onset=months_before(today, demo.onset_months_ago),
-            ended_on=None if demo.ended_months_ago is None else months_before(today, demo.ended_months_ago),
+            onset=add_months(today, -demo.onset_months_ago),
+            ended_on=None if demo.ended_months_ago is None else add_months(today, -demo.ended_months_ago),
             severity=demo.severity,
             functional_impairment=demo.impairment,
             comorbidities=list(demo.comorbidities),
@@ -188,6 +188,6 @@ class Command(BaseCommand):
                 started_on += timedelta(weeks=float(course.weeks or DEFAULT_COURSE_WEEKS))
         for scale, score, months_ago in demo.scores:
             ScaleScore.objects.create(
-                episode=episode, scale=scale, score=score, rated_on=months_before(today, months_ago)
+                episode=episode, scale=scale, score=score, rated_on=add_months(today, -months_ago)
             )
         return episode

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from staging.engine import vocabulary
 from staging.engine.eligibility.profiles import Criterion
 from staging.engine.inputs import StagingInput
-from staging.engine.maudsley import add_months
+from staging.engine.calendar import add_months
 from staging.engine.outcome import UNKNOWN
 from staging.engine.results import FAILED_OUTCOMES, NO_EVIDENCE, CriterionResult, Evidence, TrialResult
 from staging.engine.text import join_words, number, plural

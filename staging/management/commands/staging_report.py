@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from patients.access import visible_patients
 from patients.models import Clinic, Patient
 from patients.progress import ProgressBar
+from staging.engine.text import plural
 from staging.models import COMMAND_LINE, GeneratedReport
 from staging.packet import UnknownProfile, produce_packet
 from staging.report import PAPER_SIZES
@@ -132,7 +133,7 @@ class Command(BaseCommand):
                     (output / f"{patient.clinic.slug}-{patient.pk}{suffix}.pdf").write_bytes(produced.rendered.pdf)
                     written += 1
                 progress.advance()
-        message = f"Wrote {written} report{'s' if written != 1 else ''} to {output}."
+        message = f"Wrote {plural(written, 'report')} to {output}."
         if skipped:
             message += (
                 f" Skipped {len(skipped)} patient(s) without staging: ids {', '.join(map(str, sorted(skipped)))}."
