@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from patients.models import LABEL_CHOICES, THASE_RUSH_CHOICES, StagingSnapshot
 from patients.timeline import time_axis
 from staging.engine.outcome import OUTCOME_WORDS
+from staging.engine.text import plural
 
 LABEL_WORDS = dict(LABEL_CHOICES)
 ROMAN = dict(THASE_RUSH_CHOICES)
@@ -271,8 +272,8 @@ def render_history_svg(
         canvas.text(x, axis_y, str(point.number), size=10, anchor="middle", weight="bold")
     height = axis_y + 8
     description = (
-        f"Staging history of the episode from {episode.onset:%d %b %Y}: {len(points)} "
-        f"point{'s' if len(points) != 1 else ''}"
+        f"Staging history of the episode from {episode.onset:%d %b %Y}: "
+        f"{plural(len(points), 'point')}"
         + (
             f"; now Thase–Rush stage {points[-1].stage_roman}, MSM total {points[-1].msm_total or 'not applicable'}, "
             f"MGH-S {points[-1].mgh_score}"

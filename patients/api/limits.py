@@ -14,6 +14,7 @@ from rest_framework import exceptions, parsers, throttling
 
 from patients.api.problems import ContentTooLarge
 from patients.models import ApiToken
+from staging.engine.text import plural
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 MAX_LIST_RECORDS = 1000
@@ -80,6 +81,6 @@ class WritesThrottled(exceptions.Throttled):
         seconds = max(1, math.ceil(wait or 1))
         super().__init__(
             detail=f"More than {WRITES_PER_MINUTE} writes a minute with this token: nothing was saved. "
-            f"Try again in {seconds} second{'s' if seconds != 1 else ''}."
+            f"Try again in {plural(seconds, 'second')}."
         )
         self.wait = seconds

@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, status
 
+from staging.engine.text import plural
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 WHOLE_INPUT = "(input)"
 
@@ -31,7 +33,7 @@ class InvalidInput(exceptions.APIException):
     def __init__(self, errors: list[tuple[str, str]], detail: str | None = None):
         self.errors = [(path or WHOLE_INPUT, str(message)) for path, message in errors]
         count = len(self.errors)
-        super().__init__(detail or f"{count} error{'s' if count != 1 else ''} in the input: nothing was saved.")
+        super().__init__(detail or f"{plural(count, 'error')} in the input: nothing was saved.")
 
 
 class Conflict(exceptions.APIException):
@@ -112,7 +114,7 @@ def problem_exception_handler(exc, context):
         errors, detail = exc.errors, str(exc.detail)
     elif isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
-        detail = f"{len(errors)} error{'s' if len(errors) != 1 else ''} in the input: nothing was saved."
+        detail = f"{plural(len(errors), 'error')} in the input: nothing was saved."
     else:
         detail = str(exc.detail)
     code = exc.default_code if isinstance(exc.default_code, str) else "error"

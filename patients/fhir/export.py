@@ -22,6 +22,7 @@ from django.utils import timezone
 from patients.fhir import codes
 from patients.fhir.codes import coding, extension_url, trd_coding
 from patients.models import Episode, Patient, StagingSnapshot, Trial
+from staging.engine.text import plural
 from staging.site import configured_catalogue
 
 Reference = Callable[[str, str], str]
@@ -339,7 +340,7 @@ def document_reference(report, subject: str) -> dict:
         "type": {"text": "Treatment-resistant depression staging report"},
         "subject": {"reference": subject},
         "date": report.generated_at.isoformat(),
-        "description": f"Staging report, {report.page_count} page{'s' if report.page_count != 1 else ''}, "
+        "description": f"Staging report, {plural(report.page_count, 'page')}, "
         f"{report.paper_size}, produced by {report.generated_by}",
         "content": [
             {

@@ -18,6 +18,7 @@ from patients.imports.proposal import Proposal, code_text, date_text, number_tex
 from patients.imports.reading import MAX_ROWS, ImportFileError
 from staging.engine import vocabulary
 from staging.engine.catalogue import Catalogue
+from staging.engine.text import plural
 
 IMPORTED_TYPES = ("MedicationStatement", "MedicationRequest", "Condition", "Observation", "Procedure")
 _INACTIVE_CONDITION = {"resolved", "inactive", "remission"}
@@ -430,7 +431,7 @@ def propose(items: list[tuple[str, dict, str]], catalogue: Catalogue, *, has_cur
             skipped[resource_type] = skipped.get(resource_type, 0) + 1
     if staging_results:
         proposal.notices.append(
-            f"{staging_results} staging result{'s' if staging_results != 1 else ''} skipped: staging is recomputed "
+            f"{plural(staging_results, 'staging result')} skipped: staging is recomputed "
             "from the records, never imported."
         )
     if skipped:

@@ -12,6 +12,7 @@ from patients.imports.proposal import KINDS
 from patients.imports.reading import MAX_ROWS, ImportFileError
 from patients.imports.service import BatchAlreadyDecided, accept, build_review, create_batch, discard
 from patients.models import ImportBatch
+from staging.engine.text import plural
 
 KIND_TITLES = {
     "trials": "Antidepressant trials",
@@ -57,9 +58,7 @@ def import_review(request, pk, batch):
             messages.error(request, str(error))
             return redirect(patient)
         accepted = sum(len(summary[kind]["accepted"]) for kind in KINDS)
-        messages.success(
-            request, f"Imported {accepted} row{'s' if accepted != 1 else ''} from {batch.file_name}; staging updated."
-        )
+        messages.success(request, f"Imported {plural(accepted, 'row')} from {batch.file_name}; staging updated.")
         return redirect(patient)
     sections = [(kind, KIND_TITLES[kind], review.formsets[kind], review.rows(kind)) for kind in KINDS]
     return render(

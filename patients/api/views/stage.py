@@ -12,6 +12,7 @@ from patients.api.problems import InvalidInput
 from patients.api.views.base import ApiView, responses
 from staging.engine.batch import stage_document
 from staging.engine.interchange import InterchangeError
+from staging.engine.text import plural
 from staging.site import configured_catalogue
 
 
@@ -36,4 +37,4 @@ class StageView(ApiView):
 
 
 def _nothing_staged(count: int) -> str:
-    return f"Invalid input, nothing staged: {count} error{'s' if count != 1 else ''}."
+    return f"Invalid input, nothing staged: {plural(count, 'error')}."
