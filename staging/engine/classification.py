@@ -31,16 +31,9 @@ def most_recent_trial(trials: Sequence[TrialResult]) -> tuple[int | None, bool]:
     """(index of the most recent trial, whether dates decided it) — rules §5."""
     if not trials:
         return None, False
-    latest = trials[0]
-    latest_start = latest.trial.started_on
-    if latest_start is None:
+    if any(trial.trial.started_on is None for trial in trials):
         return trials[-1].index, False
-    for trial in trials[1:]:
-        started_on = trial.trial.started_on
-        if started_on is None:
-            return trials[-1].index, False
-        if started_on >= latest_start:  # ties: the later in input order
-            latest, latest_start = trial, started_on
+    latest = max(trials, key=lambda trial: (trial.trial.started_on, trial.index))  # ties: the later entered
     return latest.index, True
 
 

@@ -19,7 +19,7 @@ BURDEN_IMPAIRMENTS = frozenset({"moderate", "severe"})
 def stage_dtd(record: StagingInput, trials: Sequence[TrialResult], chronic: bool) -> DtdResult:
     episode = record.episode
     # rules §6 (1): some treatment was made
-    adequate = len([trial for trial in trials if trial.adequate])
+    adequate = sum(1 for trial in trials if trial.adequate)
     treatments = []
     if adequate:
         treatments.append(plural(adequate, "adequate trial"))
@@ -60,31 +60,17 @@ def stage_dtd(record: StagingInput, trials: Sequence[TrialResult], chronic: bool
 def complexity_factors(record: StagingInput, trials: Sequence[TrialResult], chronic: bool) -> tuple[str, ...]:
     """Listed, not required (rules §6)."""
     episode = record.episode
-    factors = [_COMORBIDITY_FACTORS[item] for item in episode.comorbidities]
+    factors = [f"comorbidity: {vocabulary.COMORBIDITIES[item].sentence}" for item in episode.comorbidities]
     if episode.psychosocial_stressors:
         factors.append("psychosocial stressors")
     statuses = dict(episode.screening)
-    for item, not_screened, positive in _SCREENING_FACTORS_BY_ITEM:
+    for item, term in vocabulary.SCREENING_ITEMS.items():  # in rules §8 order
         status = statuses.get(item, "not_screened")  # rules §8: absent items are not_screened
-        if status == "not_screened":
-            factors.append(not_screened)
-        elif status == "positive":
-            factors.append(positive)
+        if status in ("not_screened", "positive"):
+            factors.append(f"{term.sentence} {vocabulary.SCREENING_STATUSES[status].sentence}")
     if chronic:
         factors.append("chronic episode (more than 24 months)")
     intolerant = [trial.name for trial in trials if trial.outcome == "intolerance"]
     if len(intolerant) >= 2:
         factors.append(f"{len(intolerant)} trials stopped for adverse effects ({', '.join(intolerant)})")
     return tuple(factors)
-
-
-# (item, its not_screened factor, its positive factor), in rules §8 order
-_SCREENING_FACTORS_BY_ITEM = tuple(
-    (
-        item,
-        f"{term.sentence} {vocabulary.SCREENING_STATUSES['not_screened'].sentence}",
-        f"{term.sentence} {vocabulary.SCREENING_STATUSES['positive'].sentence}",
-    )
-    for item, term in vocabulary.SCREENING_ITEMS.items()
-)
-_COMORBIDITY_FACTORS = {item: f"comorbidity: {term.sentence}" for item, term in vocabulary.COMORBIDITIES.items()}

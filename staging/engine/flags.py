@@ -15,12 +15,11 @@ def compute_flags(record: StagingInput, trials: Sequence[TrialResult]) -> tuple[
     undocumented adherence and outcome — the order the report lists them (rules §8)."""
     flags = []
     statuses = dict(record.episode.screening)
-    for item, not_screened, positive in _SCREENING_FLAGS_BY_ITEM:
+    for item, term in vocabulary.SCREENING_ITEMS.items():  # in rules §8 order
         status = statuses.get(item, "not_screened")  # rules §8: absent items are not_screened
-        if status == "not_screened":
-            flags.append(not_screened)
-        elif status == "positive":
-            flags.append(positive)
+        if status in ("not_screened", "positive"):
+            words = f"{term.label} {vocabulary.SCREENING_STATUSES[status].sentence}."
+            flags.append(Flag(f"{status}:{item}", words))
     for trial in trials:
         if trial.inadequate_reasons:  # rules §3.2
             flags.append(
@@ -45,15 +44,3 @@ def compute_flags(record: StagingInput, trials: Sequence[TrialResult]) -> tuple[
                 )
             )
     return tuple(flags)
-
-
-# Flags are immutable: the screening ones are built once and shared by every result.
-# (item, its not_screened flag, its positive flag), in rules §8 order.
-_SCREENING_FLAGS_BY_ITEM = tuple(
-    (
-        item,
-        Flag(f"not_screened:{item}", f"{term.label} {vocabulary.SCREENING_STATUSES['not_screened'].sentence}."),
-        Flag(f"positive:{item}", f"{term.label} {vocabulary.SCREENING_STATUSES['positive'].sentence}."),
-    )
-    for item, term in vocabulary.SCREENING_ITEMS.items()
-)

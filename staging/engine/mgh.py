@@ -43,7 +43,7 @@ def stage_mgh(
         points, parts = trial_points(trial)
         score += points
         pieces.append(f"{trial.name} {' + '.join(parts)} = {points:.1f}")
-    if ect_courses and any(failed_ect(course) for course in ect_courses):  # most records have none
+    if any(failed_ect(course) for course in ect_courses):
         score += FAILED_ECT_POINTS  # once, however many courses failed
         pieces.append(f"failed ECT + {FAILED_ECT_POINTS}")
     score = round(score, 1)

@@ -40,13 +40,11 @@ def stage(record: StagingInput, catalogue: Catalogue | None = None, profiles: Pr
     assessments = [assess_trial(index, names[index], trial, catalogue, age) for index, trial in enumerate(trials)]
     counted_flags, reasons = count_trials(assessments)  # rules §3.3
     trial_results = tuple(
-        [
-            _trial_result(assessment, counted, reason)
-            for assessment, counted, reason in zip(assessments, counted_flags, reasons)
-        ]
+        _trial_result(assessment, counted, reason)
+        for assessment, counted, reason in zip(assessments, counted_flags, reasons)
     )
-    counted = tuple([trial for trial in trial_results if trial.counted])
-    counted_indices = tuple([trial.index for trial in counted])  # immutable: shared by the instruments
+    counted = tuple(trial for trial in trial_results if trial.counted)
+    counted_indices = tuple(trial.index for trial in counted)  # immutable: shared by the instruments
     summary = counting_summary(trial_results)  # rules §7, shared by every instrument
     chronic = is_chronic(record.episode.onset, record.assessed_on)
     return StagingResult(
@@ -64,7 +62,7 @@ def stage(record: StagingInput, catalogue: Catalogue | None = None, profiles: Pr
 
 def _trial_result(assessment: TrialAssessment, counted: bool, not_counted_reason: str | None) -> TrialResult:
     trial = assessment.trial
-    # The explanation's sentences: adequacy, outcome, counting (one string, no list to join)
+    # The explanation's sentences: adequacy, outcome, counting
     if assessment.inadequate_reasons:
         adequacy = f"Not adequate: {assessment.reasons_text}."
     else:

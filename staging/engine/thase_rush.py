@@ -42,10 +42,8 @@ def thase_rush_stage(classes: frozenset[str] | set[str], failed_bilateral_ect: b
 def stage_thase_rush(
     counted: Sequence[TrialResult], counted_indices: tuple[int, ...], ect_courses: Sequence[EctCourse], summary: str
 ) -> ThaseRushResult:
-    classes = frozenset([trial.drug_class for trial in counted])
-    failed_bilateral = bool(ect_courses) and any(  # most records have no ECT course
-        course.electrode_placement == "bilateral" and failed_ect(course) for course in ect_courses
-    )
+    classes = frozenset(trial.drug_class for trial in counted)
+    failed_bilateral = any(course.electrode_placement == "bilateral" and failed_ect(course) for course in ect_courses)
     stage = thase_rush_stage(classes, failed_bilateral)
     class_list = join_words(sorted(classes))
     if stage == 0:
@@ -61,7 +59,7 @@ def stage_thase_rush(
     else:
         headline = f"Stage V: Stage IV ({class_list}) and a failed bilateral ECT course."
     why_not_higher = _why_not_higher(stage, classes, failed_bilateral, ect_courses)
-    explanation = " ".join([part for part in (headline, why_not_higher, summary) if part])
+    explanation = " ".join(part for part in (headline, why_not_higher, summary) if part)
     return ThaseRushResult(stage, counted_indices, explanation, INTERPRETATION_NOTES)
 
 
