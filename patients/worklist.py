@@ -91,8 +91,19 @@ class WorklistForm(forms.Form):
 
 
 def _current_episode_rows(model, **filters):
+    """Rows of the outer patient's current episode, for an EXISTS checked row by row.
+
+    The second, redundant comparison (>=) is deliberate: with an equality alone PostgreSQL may
+    turn each EXISTS into a hash of the whole table (episodes, trials, courses of every patient),
+    built on every page view; a page of 25 then costs as much as the whole clinic. Measured in
+    bench/dashboard.py.
+    """
     prefix = "episode__" if model is not Episode else ""
-    return model.objects.filter(**{f"{prefix}patient": OuterRef("pk"), f"{prefix}ended_on__isnull": True}, **filters)
+    return model.objects.filter(
+        **{f"{prefix}patient": OuterRef("pk"), f"{prefix}patient__gte": OuterRef("pk")},
+        **{f"{prefix}ended_on__isnull": True},
+        **filters,
+    )
 
 
 def reason_conditions(clinics, now) -> dict[str, Q]:

@@ -11,7 +11,6 @@ from audit import log
 from audit.decorators import audits_patient_set
 from audit.models import AuditEntry
 from patients.csv_export import streaming_csv
-from patients.pagination import CappedCountPaginator
 from patients.views.dashboard import clinic_scope
 from patients.worklist import CSV_HEADER, PAGE_SIZE, WorklistForm, csv_rows, work_items, worklist_queryset
 
@@ -24,11 +23,14 @@ def worklist(request):
     if scope.clinic is None and not request.user.is_superuser:
         return render(request, "patients/worklist.html", {"no_clinic": True}, status=403)
     form = WorklistForm(request.GET)
-    wanted_page = form.value("page") or 1
+    number = form.value("page") or 1
     now = timezone.now()  # one moment for "which patients" and "what each needs"
     queryset = worklist_queryset(scope.patients, scope.clinics, form, now=now)
-    page = CappedCountPaginator(queryset, PAGE_SIZE, wanted_page=wanted_page).get_page(wanted_page)
-    items = work_items(page.object_list, scope.clinics, form.reasons(), now=now)
+    # No total: counting everyone who needs something means checking every patient of the
+    # clinic. A page asks for one row more than it shows, to know whether a next page exists.
+    start = (number - 1) * PAGE_SIZE
+    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    items = work_items(rows[:PAGE_SIZE], scope.clinics, form.reasons(), now=now)
     log.record_patient_set(AuditEntry.LIST, [item.patient.pk for item in items], request=request, what="worklist")
     return render(
         request,
@@ -36,9 +38,12 @@ def worklist(request):
         {
             "scope": scope,
             "form": form,
-            "page": page,
             "items": items,
-            "page_numbers": page.paginator.get_elided_page_range(page.number),
+            "page_number": number,
+            "first_row": start + 1,
+            "last_row": start + len(items),
+            "has_previous": number > 1,
+            "has_next": len(rows) > PAGE_SIZE,
             "page_query": urlencode(
                 form.query(**({"clinic": scope.clinic.pk} if scope.choices and scope.clinic else {}))
             ),

@@ -126,6 +126,9 @@ def test_pages_of_25(clinic, clinician_client):
     second = clinician_client.get(reverse("patients:worklist"), {"page": 2})
     assert len(first.context["items"]) == 25
     assert len(second.context["items"]) == 5
+    assert first.context["has_next"] and not second.context["has_next"]
+    assert "Patients 26 to 30." in second.content.decode()
+    assert 'page=2">Next</a>' in first.content.decode()
     assert not {item.patient.pk for item in first.context["items"]} & {
         item.patient.pk for item in second.context["items"]
     }
