@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from audit.models import AuditEntry
 from patients.access import clinic_of, is_clinic_admin
+from trd_clinic.admin_lookups import FilterLookupsOnlyMixin
 from trd_clinic.admin_readonly import ReadOnlyAdminMixin
 
 
@@ -14,7 +15,7 @@ def _may_read_audit(user) -> bool:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(FilterLookupsOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "pk",
         "occurred_at",

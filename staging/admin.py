@@ -4,11 +4,12 @@ from django.contrib import admin
 
 from patients.access import clinic_of
 from staging.models import GeneratedReport
+from trd_clinic.admin_lookups import FilterLookupsOnlyMixin
 from trd_clinic.admin_readonly import ReadOnlyAdminMixin
 
 
 @admin.register(GeneratedReport)
-class GeneratedReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class GeneratedReportAdmin(FilterLookupsOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "generated_at",
         "patient_id_link",

@@ -58,3 +58,18 @@ def test_every_link_of_every_filter_is_accepted(client, clinic):
 def test_the_episode_admin_accepts_no_lookup(admin_client, clinic):
     response = admin_client.get(reverse("admin:patients_episode_changelist") + "?severity__regex=.*")
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "changelist, refused, accepted",
+    [
+        ("admin:audit_auditentry_changelist", "username__regex=(a%2B)%2B%24", "occurred_at__gte=2026-01-01"),
+        ("admin:staging_generatedreport_changelist", "sha256__regex=.*", "generated_at__gte=2026-01-01"),
+    ],
+)
+def test_the_audit_and_report_registers_accept_only_their_filters(client, changelist, refused, accepted):
+    """Failed log-ins put typed user names in the audit trail: a regex over them never runs."""
+    client.force_login(make_user(None, username="root", is_staff=True, is_superuser=True))
+    assert client.get(f"{reverse(changelist)}?{refused}").status_code == 400
+    assert client.get(f"{reverse(changelist)}?{accepted}").status_code == 200
