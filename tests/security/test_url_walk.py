@@ -29,6 +29,8 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEntry
 from patients.models import Membership, ScaleScore
@@ -44,6 +46,7 @@ REGEX_ROUTES = {
     # The admin builds this regex from the registered apps: every one of them is visited.
     "admin:app_list": lambda world: sorted({f"/admin/{model._meta.app_label}/" for model in admin.site._registry}),
     "admin/(?P<url>.*)$": lambda world: ["/admin/no-such-page/"],
+    "api:not_found": lambda world: ["/api/v1/no-such-thing"],
 }
 
 # Views that only answer with query parameters: the ones they are used with.
@@ -87,6 +90,7 @@ def _import_batch(patient):
         uploaded_by_name="clin_a",
         proposal=proposal,
     )
+
 
 # Pages a role must not reach although the patient is in its clinic (the expected answer).
 BY_DESIGN = {("audit:patient_history", "clinician_a"): 404}
@@ -170,6 +174,8 @@ def build_world() -> World:
             username="clin_a", ip_address="10.0.0.1", user_agent="test", locked_out=False
         ),
         "audit.auditentry": AuditEntry.objects.filter(clinic_id=clinic_a.pk).order_by("pk").first(),
+        "otp_totp.totpdevice": TOTPDevice.objects.create(user=users["admin_a"], name="app", confirmed=True),
+        "otp_static.staticdevice": StaticDevice.objects.create(user=users["admin_a"], name="codes", confirmed=True),
         "staging.generatedreport": GeneratedReport.objects.create(
             patient=patient,
             snapshot=patient.current_snapshot,
@@ -209,7 +215,7 @@ def value_for(route: Route, parameter: str, world: World):
                 "object_id": world.patient.pk,
             }[parameter]
         model_label = _admin_model_label(route)
-        if model_label and parameter in ("object_id", "id"):
+        if model_label and parameter in ("object_id", "id", "pk"):
             return world.admin_objects[model_label].pk
     raise LookupError(f"No real object mapped for parameter {parameter!r} of URL {route.name or route.pattern!r}")
 
@@ -267,6 +273,11 @@ def check(route: Route, path: str, role: str, response, world: World) -> str | N
     if route.is_admin:
         return _check_admin(route, role, response, user, world)
 
+    if route.name == "api:not_found":
+        return None if status in (401, 404) else f"the API's unknown path answered {status}"
+    if route.pattern.startswith("api/v1/") and role == "anonymous" and status == 401:
+        return None  # an API answers 401 (its HTML documentation page sends to the log-in instead)
+
     if role == "anonymous":
         if route.name == "login":
             return None if status == 200 else f"log-in page answered {status}"
@@ -291,7 +302,7 @@ def check(route: Route, path: str, role: str, response, world: World) -> str | N
 def _check_admin(route: Route, role: str, response, user, world: World) -> str | None:
     status = response.status_code
     location = _location(response)
-    if route.name == "admin:login":
+    if route.name in ("admin:login", "admin_login_two_factor"):
         return None if status in (200, 302) else f"admin log-in answered {status}"
     if role == "anonymous" or (user is not None and not user.is_staff):
         if route.name == "admin:logout" and status in (302, 405):

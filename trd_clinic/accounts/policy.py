@@ -46,6 +46,10 @@ def issue_recovery_codes(user) -> list[str]:
     return codes
 
 
+def recovery_codes_left(user) -> int:
+    return sum(device.token_set.count() for device in StaticDevice.objects.filter(user=user, confirmed=True))
+
+
 def remove_second_factor(user) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()

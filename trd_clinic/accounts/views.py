@@ -143,9 +143,7 @@ def status(request):
         {
             "device": device,
             "required": policy.two_factor_required(request.user),
-            "recovery_left": sum(
-                d.token_set.count() for d in policy.devices_for_log_in(request.user) if d is not device
-            ),
+            "recovery_left": policy.recovery_codes_left(request.user),
             "reset_form": ResetForm(user=request.user),
         },
     )
