@@ -31,7 +31,14 @@ __all__ = [
 
 def evaluate_profile(profile: Profile, facts: Facts) -> EligibilityResult:
     criteria = tuple([evaluate(criterion, facts) for criterion in profile.criteria])
-    status = profile_status(criteria)
+    # The status and its sentence depend only on the criteria's states: shared like SMALL_KEYS.
+    key = (id(profile), tuple([criterion.state for criterion in criteria]))
+    decided = facts.memo.get(key) if facts.memo is not None else None
+    if decided is None:
+        status = profile_status(criteria)
+        decided = (status, status_explanation(status, criteria))
+        if facts.memo is not None:
+            facts.memo[key] = decided
     return EligibilityResult(
         profile.id,
         profile.version,
@@ -42,8 +49,8 @@ def evaluate_profile(profile: Profile, facts: Facts) -> EligibilityResult:
         profile.source_date,
         profile.source_url,
         profile.checked_on.isoformat(),
-        status,
-        status_explanation(status, criteria),
+        decided[0],
+        decided[1],
         criteria,
     )
 
@@ -54,7 +61,7 @@ def evaluate_profiles(
     """Every profile, in profile order (rules §12.1)."""
     if not len(profiles):
         return ()
-    facts = Facts(record, tuple(trials), dict(record.attestations))
+    facts = Facts(record, tuple(trials), dict(record.attestations), profiles.memo)
     return tuple([evaluate_profile(profile, facts) for profile in profiles])
 
 
@@ -74,7 +81,7 @@ def _criterion_to_dict(criterion: CriterionResult) -> dict:
             "other_courses": list(evidence.other_courses),
             "scale_scores": list(evidence.scale_scores),
         },
-        "items": [_criterion_to_dict(item) for item in criterion.items],
+        "items": [_criterion_to_dict(item) for item in criterion.items] if criterion.items else [],
     }
 
 

@@ -8,13 +8,13 @@ Only the current episode is seen (rules §1.1), so "failed treatments" are those
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from staging.engine import vocabulary
+from staging.engine.calendar import add_months
 from staging.engine.eligibility.profiles import Criterion
 from staging.engine.inputs import StagingInput
-from staging.engine.calendar import add_months
 from staging.engine.outcome import UNKNOWN
 from staging.engine.results import FAILED_OUTCOMES, NO_EVIDENCE, CriterionResult, Evidence, TrialResult
 from staging.engine.text import join_words, number, plural
@@ -26,11 +26,13 @@ TREATMENT_COURSE_KINDS = frozenset({"rtms", "esketamine", "ketamine", "vns"})
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """One record as the criteria read it."""
+    """One record as the criteria read it, and the profiles' memo of shared results."""
 
     record: StagingInput
     trials: tuple[TrialResult, ...]
     attestations: dict[str, bool]
+    memo: dict | None = None  # see SMALL_KEYS
+    shared: dict = field(default_factory=dict)  # work several criteria of this record share
 
 
 def _day(value: date) -> str:
@@ -57,48 +59,54 @@ def age_at_least(criterion: Criterion, facts: Facts) -> tuple[str, Evidence, str
     return NOT_MET, NO_EVIDENCE, f"Age {age} is under {years}."
 
 
+def _trial_groups(facts: Facts, by_class: bool, min_weeks: float, include_intolerance: bool):
+    """(qualifying trials, their drugs or classes, trials that would qualify but for an unknown
+    outcome) — worked out once per record and parameters: three shipped criteria ask."""
+    key = ("failed_trials", by_class, min_weeks, include_intolerance)
+    found = facts.shared.get(key)
+    if found is None:
+        qualifying, unknown = [], []
+        for trial in facts.trials:
+            long_enough = trial.adequate and trial.trial.weeks_at_dose >= min_weeks
+            if (long_enough and trial.outcome in FAILED_OUTCOMES) or (
+                include_intolerance and trial.outcome == "intolerance"
+            ):
+                qualifying.append(trial)
+            elif long_enough and trial.outcome == UNKNOWN:
+                unknown.append(trial)
+        groups = {trial.drug_class if by_class else trial.drug for trial in qualifying}
+        # rules §12.2: the unknown-outcome trials of drugs (or classes) not already counted
+        pending = [trial for trial in unknown if (trial.drug_class if by_class else trial.drug) not in groups]
+        found = facts.shared[key] = (qualifying, groups, pending)
+    return found
+
+
 def failed_trials(criterion: Criterion, facts: Facts) -> tuple[str, Evidence, str]:
     by_class = criterion.distinct == "class"
     min_weeks = 6 if criterion.min_weeks is None else criterion.min_weeks
-
-    def group(trial: TrialResult) -> str:
-        return trial.drug_class if by_class else trial.drug
-
-    def long_enough(trial: TrialResult) -> bool:
-        return trial.adequate and trial.trial.weeks_at_dose >= min_weeks
-
-    qualifying = [
-        trial
-        for trial in facts.trials
-        if (long_enough(trial) and trial.outcome in FAILED_OUTCOMES)
-        or (criterion.include_intolerance and trial.outcome == "intolerance")
-    ]
-    groups = {group(trial) for trial in qualifying}
+    qualifying, groups, pending = _trial_groups(facts, by_class, min_weeks, criterion.include_intolerance)
     unit = "drug class" if by_class else "drug"
+    units = "drug classes" if by_class else "drugs"
     what = (
         "failed adequate trials"
         + ("" if min_weeks == 6 else f" of at least {number(min_weeks)} weeks at dose")
         + (" (or trials stopped for adverse effects)" if criterion.include_intolerance else "")
     )
-    needed = f"{plural(criterion.min, unit, unit + ('es' if by_class else 's'))} needed"
-    found = plural(len(groups), f"different {unit}", f"different {unit}{'es' if by_class else 's'}")
-    evidence = Evidence(trials=tuple([trial.index for trial in qualifying]))
+    needed = f"{plural(criterion.min, unit, units)} needed"
+    found = plural(len(groups), f"different {unit}", f"different {units}")
     listed = f": {_trial_names(qualifying)}" if qualifying else ""
     if len(groups) >= criterion.min:
+        evidence = Evidence(trials=tuple([trial.index for trial in qualifying]))
         return MET, evidence, f"{vocabulary.capitalise(what)} of {found}{listed} ({needed})."
-    # rules §12.2: the trials that would qualify but whose outcome is unknown, of new drugs (classes)
-    pending = [
-        trial
-        for trial in facts.trials
-        if long_enough(trial) and trial.outcome == UNKNOWN and group(trial) not in groups
-    ]
-    if len(groups | {group(trial) for trial in pending}) >= criterion.min:
+    by_group = {trial.drug_class if by_class else trial.drug for trial in pending}
+    if len(groups) + len(by_group) >= criterion.min:
         return (
             NOT_DOCUMENTED,
             Evidence(trials=tuple([trial.index for trial in pending])),
             f"{vocabulary.capitalise(what)} of {found}{listed} ({needed}); the outcome of "
             f"{_trial_names(pending)} is not documented and could decide it.",
         )
+    evidence = Evidence(trials=tuple([trial.index for trial in qualifying]))
     return NOT_MET, evidence, f"{vocabulary.capitalise(what)} of only {found}{listed} ({needed})."
 
 
@@ -297,10 +305,34 @@ KIND_FUNCTIONS = {
 }
 
 
+# Kinds whose result depends on one small value of the record: each result is computed once per
+# value and shared (results are immutable), in a memo that lives and dies with the profiles. A
+# measured need: these are two thirds of the shipped criteria, and evaluating them afresh for
+# every record of `manage.py stage` cost about half of the eligibility time.
+SMALL_KEYS = {
+    "age_at_least": lambda criterion, facts: facts.record.age,
+    "severity_in": lambda criterion, facts: facts.record.episode.severity,
+    "comorbidity_any": lambda criterion, facts: facts.record.episode.comorbidities,
+    "attestation": lambda criterion, facts: facts.attestations.get(criterion.attestation_key),
+}
+
+
 def evaluate(criterion: Criterion, facts: Facts) -> CriterionResult:
     """One criterion of a profile, any_of included (rules §12.2)."""
-    if criterion.kind == "any_of":
+    kind = criterion.kind
+    if kind == "any_of":
         return any_of(criterion, facts)
+    small_key = SMALL_KEYS.get(kind)
+    if small_key is not None and facts.memo is not None:
+        key = (id(criterion), small_key(criterion, facts))  # the memo holds the criterion alive
+        result = facts.memo.get(key)
+        if result is None:
+            result = facts.memo[key] = _evaluate(criterion, facts)
+        return result
+    return _evaluate(criterion, facts)
+
+
+def _evaluate(criterion: Criterion, facts: Facts) -> CriterionResult:
     state, evidence, explanation = KIND_FUNCTIONS[criterion.kind](criterion, facts)
     return CriterionResult(
         criterion.id, criterion.role, criterion.kind, state, criterion.text, criterion.note, explanation, evidence
@@ -314,12 +346,15 @@ def any_of(criterion: Criterion, facts: Facts) -> CriterionResult:
     states = {item.state for item in items}
     state = MET if MET in states else NOT_DOCUMENTED if NOT_DOCUMENTED in states else NOT_MET
     deciding = [item for item in items if item.state == state]
-    evidence = Evidence(
-        *[
-            tuple(sorted({index for item in deciding for index in getattr(item.evidence, field)}))
-            for field in ("trials", "ect_courses", "other_courses", "scale_scores")
-        ]
-    )
+    if len(deciding) == 1:
+        evidence = deciding[0].evidence  # the usual case: nothing to merge
+    else:
+        evidence = Evidence(
+            *[
+                tuple(sorted({index for item in deciding for index in getattr(item.evidence, field)}))
+                for field in Evidence._fields
+            ]
+        )
     if state == MET:
         explanation = "Met by " + "; ".join([f"{item.id}: {item.explanation}" for item in deciding])
     elif state == NOT_DOCUMENTED:
