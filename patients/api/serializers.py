@@ -12,7 +12,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from patients.api.forms import augmentation_line
-from patients.models import Augmentation, EctCourse, Episode, OtherCourse, Patient, ScaleScore, StagingSnapshot, Trial
+from patients.models import (
+    LABEL_CHOICES,
+    MSM_CATEGORY_CHOICES,
+    Augmentation,
+    EctCourse,
+    Episode,
+    OtherCourse,
+    Patient,
+    ScaleScore,
+    StagingSnapshot,
+    Trial,
+)
 from staging.engine import inputs as vocabulary
 
 
@@ -32,6 +43,10 @@ class ProblemSerializer(serializers.Serializer):
 
 
 class PatientSerializer(serializers.ModelSerializer):
+    # "" until the patient is first staged (no current episode yet)
+    msm_category = serializers.ChoiceField(choices=[("", "Not staged"), *MSM_CATEGORY_CHOICES], read_only=True)
+    label = serializers.ChoiceField(choices=[("", "Never staged"), *LABEL_CHOICES], read_only=True)
+
     class Meta:
         model = Patient
         fields = [
