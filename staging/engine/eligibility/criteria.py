@@ -312,7 +312,10 @@ KIND_FUNCTIONS = {
 SMALL_KEYS = {
     "age_at_least": lambda criterion, facts: facts.record.age,
     "severity_in": lambda criterion, facts: facts.record.episode.severity,
-    "comorbidity_any": lambda criterion, facts: facts.record.episode.comorbidities,
+    # only the listed comorbidities decide it (and keep the memo small: subsets of `values`)
+    "comorbidity_any": lambda criterion, facts: tuple(
+        [code for code in criterion.values if code in facts.record.episode.comorbidities]
+    ),
     "attestation": lambda criterion, facts: facts.attestations.get(criterion.attestation_key),
 }
 
