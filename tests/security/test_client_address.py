@@ -13,7 +13,6 @@ from audit.log import client_address
 from audit.models import AuditEntry
 from tests.factories import PASSWORD, make_user
 
-
 # What settings.py sets for TRD_TRUSTED_PROXIES=1.
 BEHIND_ONE_PROXY = {
     "AXES_IPWARE_PROXY_COUNT": 1,
