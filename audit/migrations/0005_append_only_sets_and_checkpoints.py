@@ -5,11 +5,22 @@ from django.db import migrations
 TABLES = ("audit_auditentrypatient", "audit_auditcheckpoint")
 
 
+# Its own function, not 0002's: a later migration that drops and recreates 0002's triggers (as
+# 0003 and 0004 do around a table rebuild) must be able to drop that function.
+POSTGRESQL_FUNCTION = """
+    CREATE OR REPLACE FUNCTION audit_row_refuse_change() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION 'audit entries are append-only: % refused', TG_OP
+            USING ERRCODE = 'insufficient_privilege';
+    END;
+    $$ LANGUAGE plpgsql;
+"""
+
+
 def _postgresql_create(table: str) -> str:
-    # The function audit_entry_refuse_change() comes from migration 0002.
     return f"""
     CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
-    FOR EACH ROW EXECUTE FUNCTION audit_entry_refuse_change();
+    FOR EACH ROW EXECUTE FUNCTION audit_row_refuse_change();
     """
 
 
@@ -26,8 +37,10 @@ def _sqlite_create(table: str) -> list[str]:
     ]
 
 
-POSTGRESQL_CREATE = [_postgresql_create(table) for table in TABLES]
-POSTGRESQL_DROP = [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};" for table in TABLES]
+POSTGRESQL_CREATE = [POSTGRESQL_FUNCTION] + [_postgresql_create(table) for table in TABLES]
+POSTGRESQL_DROP = [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};" for table in TABLES] + [
+    "DROP FUNCTION IF EXISTS audit_row_refuse_change();"
+]
 SQLITE_CREATE = [statement for table in TABLES for statement in _sqlite_create(table)]
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {table}_{kind};" for table in TABLES for kind in ("no_update", "no_delete")]
 # What `manage.py flush` lifts on SQLite (audit.triggers): the delete triggers only.
