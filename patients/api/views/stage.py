@@ -13,7 +13,7 @@ from patients.api.views.base import ApiView, responses
 from staging.engine.batch import stage_document
 from staging.engine.interchange import InterchangeError
 from staging.engine.text import plural
-from staging.site import configured_catalogue
+from staging.site import configured_catalogue, configured_profiles
 
 
 class StageView(ApiView):
@@ -30,7 +30,7 @@ class StageView(ApiView):
         if isinstance(document, list):
             check_list_length(document)
         try:
-            results, is_list = stage_document(document, configured_catalogue())
+            results, is_list = stage_document(document, configured_catalogue(), profiles=configured_profiles())
         except InterchangeError as error:
             raise InvalidInput(error.errors, detail=_nothing_staged(len(error.errors))) from None
         return Response(results if is_list else results[0])
