@@ -186,11 +186,12 @@ def _screening_details(patient_ids) -> dict[int, str]:
 def _eligibility_details(patient_ids) -> dict[int, str]:
     """Per patient, the incomplete profiles and their criteria not documented (rules §12.2)."""
     current = Patient.objects.filter(pk__in=patient_ids).values("current_snapshot_id")
-    results = StagingSnapshot.objects.filter(pk__in=current).values_list("patient_id", "result")
+    # only the result's eligibility list leaves the database, not the whole result
+    results = StagingSnapshot.objects.filter(pk__in=current).values_list("patient_id", "result__eligibility")
     details = {}
-    for patient_id, result in results:
+    for patient_id, eligibility in results:
         profiles = []
-        for profile in (result or {}).get("eligibility") or ():
+        for profile in eligibility or ():
             if profile.get("status") != "incomplete":
                 continue
             missing = [c.get("id", "") for c in profile.get("criteria") or () if c.get("state") == "not_documented"]
