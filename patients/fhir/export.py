@@ -40,16 +40,27 @@ class PatientRecord:
 
 def episodes_for_export(patient_ids) -> dict[int, list[Episode]]:
     """Every episode of these patients with its rows, grouped by patient (5 queries in all)."""
+    # Into plain lists (to_attr): Django's per-instance related managers cost most of a large
+    # export otherwise (bench/fhir_export.py: 3.2 s → 1.0 s of reads for 600 patients).
     episodes = Episode.objects.filter(patient_id__in=patient_ids).prefetch_related(
-        Prefetch("trials", queryset=Trial.objects.prefetch_related("augmentations")),
-        "ect_courses",
-        "other_courses",
-        "scale_scores",
+        Prefetch(
+            "trials",
+            queryset=Trial.objects.prefetch_related(Prefetch("augmentations", to_attr="augmentations_list")),
+            to_attr="trials_list",
+        ),
+        Prefetch("ect_courses", to_attr="ect_courses_list"),
+        Prefetch("other_courses", to_attr="other_courses_list"),
+        Prefetch("scale_scores", to_attr="scale_scores_list"),
     )
     grouped: dict[int, list[Episode]] = {}
     for episode in episodes:
         grouped.setdefault(episode.patient_id, []).append(episode)
     return grouped
+
+
+def rows(instance, relation: str) -> list:
+    """The rows episodes_for_export prefetched (`<relation>_list`)."""
+    return getattr(instance, f"{relation}_list")
 
 
 def _number(value: Decimal | float | int) -> float | int:
@@ -163,7 +174,7 @@ def medication_statement(trial: Trial, assessment: dict | None, subject: str, co
         extensions.append(
             _extension("trial-minimum-adequate-dose", "Quantity", _mg_per_day(trial.min_adequate_dose_mg))
         )
-    for augmentation in trial.augmentations.all():
+    for augmentation in rows(trial, "augmentations"):
         parts = [{"url": "agent", "valueCode": augmentation.agent}]
         if augmentation.dose_mg_per_day is not None:
             parts.append({"url": "dose", "valueQuantity": _mg_per_day(augmentation.dose_mg_per_day)})
@@ -387,18 +398,18 @@ def patient_resources(record: PatientRecord, reference: Reference) -> Iterator[d
     for episode in record.episodes:
         condition = reference("Condition", episode_id(episode))
         yield condition_resource(episode, subject)
-        trials = list(episode.trials.all())
+        trials = rows(episode, "trials")
         staged = snapshot is not None and snapshot.episode_id == episode.pk
         assessments = snapshot.result.get("trials", []) if staged else []
         if len(assessments) != len(trials):
             assessments = [None] * len(trials)
         for trial, assessment in zip(trials, assessments):
             yield medication_statement(trial, assessment, subject, condition, catalogue)
-        for course in episode.ect_courses.all():
+        for course in rows(episode, "ect_courses"):
             yield ect_procedure(course, subject, condition)
-        for course in episode.other_courses.all():
+        for course in rows(episode, "other_courses"):
             yield other_procedure(course, subject, condition)
-        for score in episode.scale_scores.all():
+        for score in rows(episode, "scale_scores"):
             yield score_observation(score, subject, condition)
         if staged:
             trial_refs = [reference("MedicationStatement", trial_id(trial)) for trial in trials]

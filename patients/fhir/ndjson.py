@@ -52,7 +52,12 @@ def _records(batch_ids: list[int]):
     """The batch's patients with their rows, reports and staging as of today."""
     # rules §1.1: a staging dated another day is recomputed before it leaves the app.
     restage_many(stale_patients(Patient.objects.filter(pk__in=batch_ids)).values_list("pk", flat=True))
-    patients = Patient.objects.filter(pk__in=batch_ids).select_related("clinic", "current_snapshot").order_by("pk")
+    patients = (
+        Patient.objects.filter(pk__in=batch_ids)
+        .select_related("clinic", "current_snapshot")
+        .defer("current_snapshot__input")  # the engine's input record: never exported
+        .order_by("pk")
+    )
     episodes = episodes_for_export(batch_ids)
     reports: dict[int, list] = {}
     for report in GeneratedReport.objects.filter(patient_id__in=batch_ids):
