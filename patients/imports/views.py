@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from audit.decorators import audits_patient_read
@@ -57,6 +58,13 @@ def import_review(request, pk, batch):
         except BatchAlreadyDecided as error:
             messages.error(request, str(error))
             return redirect(patient)
+        except IntegrityError:
+            # A row the forms let through but the database refused (a change made meanwhile):
+            # the transaction rolled back, so nothing was saved.
+            messages.error(
+                request, "Nothing was saved: the records changed meanwhile. Review the rows and accept again."
+            )
+            return redirect("patients:import_review", pk=patient.pk, batch=batch.pk)
         accepted = sum(len(summary[kind]["accepted"]) for kind in KINDS)
         messages.success(request, f"Imported {plural(accepted, 'row')} from {batch.file_name}; staging updated.")
         return redirect(patient)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -235,3 +236,60 @@ def test_a_negative_number_is_not_a_formula(clinician_client, patient):
     csv_text = "record,drug,dose_mg_per_day,weeks_at_dose,improvement_pct\ntrial,sertraline,50,8,-5\n"
     assert upload(clinician_client, patient, csv_text, name="ok.csv").status_code == 302
     assert latest_batch(patient).proposal["trials"][0]["fields"]["improvement_pct"] == "-5"
+
+
+def test_ndjson_with_a_request_a_procedure_and_a_phq9_score(clinician_client, patient):
+    request = {
+        "resourceType": "MedicationRequest",
+        "id": "rx1",
+        "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "4493"}]},
+        "authoredOn": "2025-02-01",
+        "dispenseRequest": {"validityPeriod": {"start": "2025-02-01", "end": "2025-04-12"}},
+        "dosageInstruction": [
+            {"timing": {"repeat": {"frequency": 1, "period": 1, "periodUnit": "d"}},
+             "doseAndRate": [{"doseQuantity": {"value": 0.04, "unit": "g"}}]}
+        ],
+    }  # fmt: skip
+    procedure = {
+        "resourceType": "Procedure",
+        "id": "p1",
+        "status": "completed",
+        "code": {"text": "rTMS"},
+        "performedDateTime": "2025-05-01",
+        "outcome": {"text": "Partial response"},
+    }
+    score = {
+        "resourceType": "Observation",
+        "id": "o1",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "44261-6"}]},
+        "effectiveDateTime": "2025-02-01T09:30:00Z",
+        "valueInteger": 17,
+    }
+    text = "\n".join(json.dumps(item) for item in (request, procedure, score))
+    assert upload(clinician_client, patient, text, name="history.ndjson").status_code == 302
+    batch = latest_batch(patient)
+    assert batch.file_format == "ndjson"
+    (trial,) = batch.proposal["trials"]
+    assert trial["fields"]["drug"] == "fluoxetine" and trial["fields"]["dose_mg_per_day"] == "40"
+    assert trial["source"] == "line 1 (MedicationRequest rx1)"
+    response = accept_as_shown(clinician_client, patient, batch)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    episode = patient.episodes.get()
+    trial = episode.trials.get()
+    assert (trial.started_on, trial.ended_on, trial.weeks_at_dose) == (date(2025, 2, 1), date(2025, 4, 12), 10)
+    course = episode.other_courses.get()
+    assert (course.kind, course.outcome, course.started_on) == ("rtms", "partial_response", date(2025, 5, 1))
+    assert episode.scale_scores.get().score == 17
+
+
+def test_imported_trials_follow_the_recorded_ones(clinician_client, patient):
+    episode = patient.episodes.get()
+    Trial.objects.create(episode=episode, position=0, drug="citalopram", dose_mg_per_day=20, weeks_at_dose=6)
+    upload_json(clinician_client, patient, _bundle(_statement("sertraline"), _statement("paroxetine")))
+    assert accept_as_shown(clinician_client, patient, latest_batch(patient)).status_code == 302
+    assert list(episode.trials.order_by("position").values_list("drug", "position")) == [
+        ("citalopram", 0),
+        ("sertraline", 1),
+        ("paroxetine", 2),
+    ]
