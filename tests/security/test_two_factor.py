@@ -128,3 +128,13 @@ def test_the_demo_admin_logs_in_with_the_key_seed_demo_prints(client, capsys, se
     admin = get_user_model().objects.get(username="admin")
     assert client.post(reverse("accounts:two_factor_verify"), {"code": current_totp(admin)}).status_code == 302
     assert client.get("/admin/patients/patient/").status_code == 200
+
+
+def test_a_clinic_admin_requires_it_for_the_clinic_on_the_dashboard(client, clinic, clinic_admin):
+    client.force_login(clinic_admin)
+    response = client.post(
+        reverse("patients:clinic_settings"), {"reassessment_after_days": "90", "two_factor_required": "on"}
+    )
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.two_factor_required
