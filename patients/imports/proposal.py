@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from patients.imports.reading import MAX_ROWS, ImportFileError
+from staging.engine.text import number
 
 KINDS = ("trials", "ect_courses", "other_courses", "scores")
 KIND_NAMES = {"trials": "trial", "ect_courses": "ECT course", "other_courses": "course", "scores": "scale score"}
@@ -49,14 +50,10 @@ def number_text(value) -> str:
     if isinstance(value, bool) or value is None:
         return ""
     try:
-        number = Decimal(str(value))
+        parsed = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return ""
-    if not number.is_finite():
-        return ""
-    if number == number.to_integral_value():
-        return str(number.quantize(Decimal(1)))
-    return format(number.normalize(), "f")
+    return number(parsed) if parsed.is_finite() else ""
 
 
 def code_text(value) -> str:
