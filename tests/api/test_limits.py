@@ -39,3 +39,10 @@ def test_the_61st_write_in_a_minute_is_429_and_the_limit_is_per_token(api, clien
         assert api.get(path).status_code == 200  # reads are not counted
         _, other_secret = create_token(make_user(clinic, username="colleague"), "theirs", 30)
         assert TokenClient(client, other_secret).post(path, score).status_code == 201
+
+
+def test_a_body_under_5_mb_is_read_even_above_the_sites_form_limit(api, clinic):
+    # 3 MB: over Django's DATA_UPLOAD_MAX_MEMORY_SIZE for form posts, under the API's 5 MB
+    response = api.post("/api/v1/patients", {"record_number": "R", "notes": "x" * 3_000_000})
+    assert response.status_code == 400
+    assert problem(response)["errors"][0] == {"path": "notes", "message": "unknown key"}

@@ -48,3 +48,10 @@ def test_field_errors_carry_their_paths(api, clinic):
     body = problem(response)
     assert {error["path"] for error in body["errors"]} == {"name", "x"}
     assert body["detail"] == "2 errors in the input: nothing was saved."
+
+
+@pytest.mark.parametrize("raw", [b'{"age": NaN}', b"\xff\xfe", b"[" * 100_000])
+def test_a_body_that_is_not_json_is_a_400_parse_error(api, raw):
+    response = api.client.post("/api/v1/stage", raw, content_type="application/json", headers=api._headers())
+    assert response.status_code == 400
+    assert problem(response)["type"] == "urn:trd-clinic:api:parse-error"
