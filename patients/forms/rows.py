@@ -29,6 +29,9 @@ class EntryRowsFormSet(BaseInlineFormSet):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = self.remove_label
+        # Each row's dates are checked against the patient's date of birth (forms.dates.born_of):
+        # the episode already loaded, not one query per row.
+        setattr(form.instance, self.fk.name, self.instance)
 
     def claim_changed_rows(self) -> None:
         """Refuse (EditConflict) to save or remove a row someone else saved after this page was

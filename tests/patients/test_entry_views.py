@@ -483,3 +483,22 @@ def test_the_database_refuses_scores_outside_their_scale(episode):
     trial.improvement_scale, trial.baseline_score, trial.end_score = "PHQ-9", 30, 10  # PHQ-9 runs 0-27
     with pytest.raises(IntegrityError), transaction.atomic():
         trial.save()
+
+
+@pytest.mark.django_db
+def test_checking_rows_against_the_date_of_birth_costs_no_query_per_row(clinician_client, episode, patient):
+    """Each row's dates are checked against the patient's date of birth through the episode the
+    page already loaded."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(rows: int) -> int:
+        row = {"scale": "MADRS", "score": "20", "rated_on": "1960-01-01"}  # before the date of birth
+        data = formset_post("scores", [row] * rows)
+        with CaptureQueriesContext(connection) as captured:
+            response = clinician_client.post(url("scores", patient), data)
+        assert "before the patient&#x27;s date of birth" in response.content.decode()
+        # (Django checks each row's CHECK constraints with a query of its own: not counted here)
+        return len([query for query in captured if '"patients_patient"' in query["sql"] or "episode" in query["sql"]])
+
+    assert queries_for(1) == queries_for(8)
