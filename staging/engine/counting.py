@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from staging.engine.adequacy import REASON_LABELS
+from staging.engine import vocabulary
 from staging.engine.inputs import Trial
 from staging.engine.outcome import OUTCOME_WORDS, UNKNOWN
 from staging.engine.results import TrialAssessment, TrialResult
@@ -33,9 +33,10 @@ def display_names(trials: Sequence[Trial]) -> tuple[str, ...]:
 def not_counted_reason(assessment: TrialAssessment) -> str | None:
     """Why a trial is not a failed adequate trial, in short words; None when it is one."""
     if assessment.inadequate_reasons:
+        words = vocabulary.ADEQUACY_REASONS
         return "; ".join(
             [
-                REASON_LABELS[code] if code == "intolerance" else f"{REASON_LABELS[code]} ({detail})"
+                words[code].sentence if code == "intolerance" else f"{words[code].sentence} ({detail})"
                 for code, detail in zip(assessment.inadequate_reasons, assessment.reason_details)
             ]
         )

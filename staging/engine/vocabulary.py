@@ -153,8 +153,8 @@ LABELS = {
     "not_staged": Term("Not staged", "not staged (no failed adequate trial)"),
 }
 
-# rules §6
-DTD = {True: Term("Met", "met"), False: Term("Not met", "not met")}
+# rules §5 regulatory TRD and §6 DTD are reported as met or not met
+MET = {True: Term("Met", "met"), False: Term("Not met", "not met")}
 
 # rules §8
 SCREENING_ITEMS = {
