@@ -13,12 +13,14 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from audit.decorators import audits_patient_read
 from audit.models import AuditEntry
 from patients.access import get_visible_patient
 from patients.attestations import AttestationAnswerForm, NoCurrentEpisode, answer_attestation
 from staging.packet import REASON_MAX_LENGTH, ReportUnavailable, UnknownProfile, produce_packet
+from staging.site import configured_profiles
 
 
 class PacketForm(forms.Form):
@@ -32,8 +34,11 @@ class PacketForm(forms.Form):
 
 
 def _panel_url(patient, profile_id: str = "") -> str:
-    anchor = "eligibility-" + profile_id.replace(".", "-") if profile_id else "eligibility-heading"
-    return reverse("patients:detail", args=[patient.pk]) + "#" + anchor
+    """Back to the panel, the profile open again (its id is configuration, not patient data)."""
+    url = reverse("patients:detail", args=[patient.pk])
+    if profile_id and configured_profiles().get(profile_id) is not None:
+        return f"{url}?{urlencode({'eligibility': profile_id})}#eligibility-{profile_id.replace('.', '-')}"
+    return url + "#eligibility-heading"
 
 
 def answer(request, pk):

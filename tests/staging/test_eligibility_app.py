@@ -90,7 +90,7 @@ def test_answering_an_attestation_restages_at_once_and_is_audited(clinician_clie
     before = AuditEntry.objects.count()
     response = answer(clinician_client, patient, "contraindications", "confirmed")
     assert response.status_code == 302
-    assert response["Location"].endswith(f"/patients/{patient.pk}/#eligibility-esketamine-us-fda")
+    assert response["Location"].endswith(f"/patients/{patient.pk}/?eligibility={US}#eligibility-esketamine-us-fda")
     answer(clinician_client, patient, "rems", "confirmed")
     assert statuses(patient)[US] == "eligible"
     stored = Attestation.objects.get(criterion="rems")
