@@ -155,6 +155,18 @@ class Review:
     formsets: dict
     errors: list[FormError] = field(default_factory=list)
 
+    def episode_facts(self) -> list[tuple[str, str]]:
+        """(label, words) of the file's episode, as the episode page would show its choices."""
+        form = self.episode_form
+        facts = []
+        for name, form_field in form.fields.items():
+            values = [value for value in form.data.getlist(name) if value]
+            if name == "seen_version" or not values:
+                continue
+            words = dict(getattr(form_field, "choices", None) or [])
+            facts.append((str(form_field.label), ", ".join(str(words.get(value, value)) for value in values)))
+        return facts
+
     def rows(self, kind: str):
         """(form, proposed row, duplicate notes) of one kind."""
         proposed = self.batch.proposal.get(kind) or []

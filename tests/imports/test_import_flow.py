@@ -168,6 +168,8 @@ def test_the_episode_comes_from_the_condition_for_a_patient_without_one(clinicia
     }
     statement = _statement("citalopram") | {"reasonReference": [{"reference": "Condition/c1"}]}
     upload_json(clinician_client, patient, _bundle(condition, statement))
+    page = review_page(clinician_client, patient, latest_batch(patient)).content.decode()
+    assert "Current episode" in page and "Moderate" in page and "2024-10-01" in page
     response = accept_as_shown(clinician_client, patient, latest_batch(patient))
     assert response.status_code == 302
     episode = patient.episodes.get()
