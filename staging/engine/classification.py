@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from staging.engine import vocabulary
+from staging.engine.adequacy import ADHERENCE_NOTE
 from staging.engine.calendar import add_months
 from staging.engine.outcome import OUTCOME_WORDS
 from staging.engine.results import ClassificationResult, TrialResult
@@ -14,6 +15,9 @@ from staging.engine.text import join_words, plural
 CHRONIC_MONTHS = 24  # rules §5: chronic when assessed_on > onset + 24 months
 
 INTERPRETATION_NOTES = (
+    # rules §3.2 marks the 80 % adherence threshold as an interpretation used; it decides which
+    # trials are adequate, so it travels with the label those trials decide
+    ADHERENCE_NOTE,
     "Interpretation used: the most recent trial is the one with the latest start date when every "
     "trial has one (the later in input order on equal dates), otherwise the last trial entered "
     "(rules §5).",

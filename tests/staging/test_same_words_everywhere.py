@@ -199,6 +199,8 @@ def test_interpretation_notes_are_collected_once_for_page_and_pdf(clinician_clie
             if note not in expected:
                 expected.append(note)
     assert list(staging.notes) == expected and expected
+    # rules §3.2: the 80 % adherence threshold is an interpretation used, so it is shown too
+    assert any("80 % adherence" in note for note in expected)
     page = _page_text(clinician_client, mixed)
     pdf = flat(" ".join(page_texts(produce_report(mixed, user=clinician).rendered.pdf)))
     # the same notes, in the same order, on the page and on paper
