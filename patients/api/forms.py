@@ -12,13 +12,16 @@ from django import forms as django_forms
 
 from patients.api.problems import WHOLE_INPUT, InvalidInput
 from patients.forms.augmentation import augmentations_of
-from patients.forms.courses import EctCourseForm, OtherCourseForm
+from patients.forms.courses import MAX_COURSES, EctCourseForm, OtherCourseForm
 from patients.forms.episode import EndEpisodeForm, EpisodeForm
 from patients.forms.patient import PatientForm
-from patients.forms.scores import ScaleScoreForm
-from patients.forms.trials import trial_formset_class
+from patients.forms.scores import MAX_SCORES, ScaleScoreForm
+from patients.forms.trials import MAX_TRIALS, trial_formset_class
 
 __all__ = [
+    "MAX_COURSES",
+    "MAX_SCORES",
+    "MAX_TRIALS",
     "EctCourseForm",
     "EndEpisodeForm",
     "EpisodeForm",

@@ -176,3 +176,20 @@ def test_rows_of_an_ended_episode_or_another_patient_are_not_found(api, clinic, 
     old = make_episode(make_patient(clinic), onset=date(2020, 1, 1))
     stranger = make_trial(old)
     assert api.get(f"/api/v1/patients/{patient.pk}/trials/{stranger.pk}").status_code == 404
+
+
+def test_no_more_rows_than_the_page_saves(api, patient):
+    from patients.forms.scores import MAX_SCORES
+
+    episode = _episode(patient)
+    ScaleScore.objects.bulk_create(
+        ScaleScore(episode=episode, scale="PHQ-9", score=10, rated_on=date(2024, 9, 1)) for _ in range(MAX_SCORES)
+    )
+    response = api.post(
+        f"/api/v1/patients/{patient.pk}/scale-scores", {"scale": "PHQ-9", "score": 9, "rated_on": "2024-10-01"}
+    )
+    assert response.status_code == 400
+    assert error_messages(response) == {
+        "(input)": [f"At most {MAX_SCORES} scale scores can be recorded for an episode, as on its page."]
+    }
+    assert ScaleScore.objects.filter(episode=episode).count() == MAX_SCORES

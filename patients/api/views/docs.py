@@ -1,10 +1,9 @@
-"""The API's reference page (Swagger UI from static/vendor/swagger-ui), the served schema, and
+"""The API's reference page (Swagger UI from static/vendor/swagger-ui) and
 the problem-details answer for any other path under /api/v1/."""
 
 from __future__ import annotations
 
 from django.shortcuts import render
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions
 
 from patients.api.views.base import ApiView
@@ -13,10 +12,6 @@ from patients.api.views.base import ApiView
 def reference_page(request):
     """A normal page (log-in required): the reference reads the schema with the session."""
     return render(request, "api/reference.html")
-
-
-class SchemaView(SpectacularAPIView):
-    """The OpenAPI 3 schema, to signed-in users and tokens only (it lists what the API holds)."""
 
 
 class NotFoundView(ApiView):

@@ -18,6 +18,9 @@ from rest_framework.response import Response
 from patients.access import get_visible_patient
 from patients.api import serializers
 from patients.api.forms import (
+    MAX_COURSES,
+    MAX_SCORES,
+    MAX_TRIALS,
     EctCourseForm,
     OtherCourseForm,
     ScaleScoreForm,
@@ -26,6 +29,7 @@ from patients.api.forms import (
     trial_formset_class,
 )
 from patients.api.preconditions import claim, if_match_tags
+from patients.api.problems import WHOLE_INPUT, InvalidInput
 from patients.api.views.base import IF_MATCH, ApiView, audit_read, current_episode_or_409, responses, with_etag
 from patients.models import EctCourse, OtherCourse, ScaleScore, Trial
 from patients.services import restage
@@ -37,6 +41,8 @@ class RowsResource:
     model = None
     serializer_class = None
     path = ""  # the URL segment, e.g. "trials"
+    max_rows = 0  # as many as the page saves (patients.forms)
+    noun_plural = ""
 
     def form_class(self):
         raise NotImplementedError
@@ -50,6 +56,8 @@ class RowsResource:
 
 
 class Trials(RowsResource):
+    max_rows = MAX_TRIALS
+    noun_plural = "trials"
     model = Trial
     serializer_class = serializers.TrialSerializer
     path = "trials"
@@ -72,6 +80,8 @@ class Trials(RowsResource):
 
 
 class EctCourses(RowsResource):
+    max_rows = MAX_COURSES
+    noun_plural = "ECT courses"
     model = EctCourse
     serializer_class = serializers.EctCourseSerializer
     path = "ect-courses"
@@ -81,6 +91,8 @@ class EctCourses(RowsResource):
 
 
 class OtherCourses(RowsResource):
+    max_rows = MAX_COURSES
+    noun_plural = "other courses"
     model = OtherCourse
     serializer_class = serializers.OtherCourseSerializer
     path = "other-courses"
@@ -90,6 +102,8 @@ class OtherCourses(RowsResource):
 
 
 class ScaleScores(RowsResource):
+    max_rows = MAX_SCORES
+    noun_plural = "scale scores"
     model = ScaleScore
     serializer_class = serializers.ScaleScoreSerializer
     path = "scale-scores"
@@ -111,6 +125,15 @@ class RowListView(ApiView):
     def post(self, request, pk):
         patient = get_visible_patient(request.user, pk)
         episode = current_episode_or_409(patient)
+        if self.resource.rows(episode).count() >= self.resource.max_rows:
+            raise InvalidInput(
+                [
+                    (
+                        WHOLE_INPUT,
+                        f"At most {self.resource.max_rows} {self.resource.noun_plural} can be recorded for an episode, as on its page.",
+                    )
+                ]
+            )
         row = self.resource.model(episode=episode)
         form = bind(self.resource.form_class(), request.data, instance=row)
         require_valid(("", form))
