@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from patients.fhir import codes
 from patients.fhir.codes import coding, extension_url, trd_coding
@@ -418,7 +417,3 @@ def patient_resources(record: PatientRecord, reference: Reference) -> Iterator[d
             yield provenance(snapshot, [reference("Observation", item["id"]) for item in observations])
     for report in record.reports:
         yield document_reference(report, subject)
-
-
-def now_instant() -> str:
-    return timezone.now().isoformat()

@@ -286,9 +286,17 @@ def accept(review: Review, user) -> dict:
     return summary
 
 
-def discard(batch: ImportBatch) -> None:
+def discard(batch: ImportBatch, user) -> None:
+    """Drop the whole import: nothing from the file is saved; the decision is audited."""
     with transaction.atomic():
         batch = _claim(batch)
         batch.status = ImportBatch.DISCARDED
         batch.decided_at = timezone.now()
         batch.save(update_fields=["status", "decided_at"])
+        log.record(
+            AuditEntry.IMPORT,
+            user=user,
+            patient=batch.patient_id,
+            obj=batch,
+            changes={"file_name": batch.file_name, "sha256": batch.sha256, "discarded": True},
+        )

@@ -45,7 +45,7 @@ def import_review(request, pk, batch):
         return render(request, "patients/imports/decided.html", {"patient": patient, "batch": batch})
     if request.method == "POST" and "discard" in request.POST:
         try:
-            discard(batch)
+            discard(batch, request.user)
         except BatchAlreadyDecided as error:
             messages.error(request, str(error))
         else:

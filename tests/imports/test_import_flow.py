@@ -192,6 +192,7 @@ def test_discarding_saves_nothing(clinician_client, patient):
     assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.status == ImportBatch.DISCARDED
+    assert AuditEntry.objects.get(action=AuditEntry.IMPORT).changes["discarded"] is True
     assert not Trial.objects.filter(episode__patient=patient).exists()
 
 
