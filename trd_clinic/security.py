@@ -48,6 +48,6 @@ class NoStoreForUsersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
             patch_cache_control(response, private=True, no_store=True)
         return response
