@@ -158,3 +158,19 @@ def test_a_user_without_a_clinic_cannot_create(client, db):
     assert response.status_code == 403
     assert "not attached to a clinic" in problem(response)["detail"]
     assert not StagingSnapshot.objects.exists() and not Patient.objects.exists()
+
+
+def test_a_page_costs_the_same_queries_whatever_the_clinics_size(api, clinic):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_of_a_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get("/api/v1/patients").status_code == 200
+        return len(captured.captured_queries)
+
+    make_patients(clinic, 3)
+    api.get("/api/v1/patients")  # warm-up: content types, the catalogue
+    small = queries_of_a_page()
+    make_patients(clinic, 60)  # a full page of 25 now
+    assert queries_of_a_page() == small
