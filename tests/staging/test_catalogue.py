@@ -35,15 +35,18 @@ def test_shipped_catalogue_is_the_ruleset_and_has_every_drug_of_section_9():
     assert catalogue.ruleset_id == RULESET_ID == "trd-2026.2"
     assert len(catalogue) == 37
     assert [entry.drug for entry in catalogue.entries] == sorted(entry.drug for entry in catalogue.entries)
-    assert catalogue.get("sertraline") == CatalogueEntry("sertraline", "SSRI", 50, 25, "ATRQ")
-    assert catalogue.get("milnacipran") == CatalogueEntry("milnacipran", "SNRI", 100, None, "label")
+    assert catalogue.get("sertraline") == CatalogueEntry("sertraline", "SSRI", 50, 25, "ATRQ", "36437", "N06AB06")
+    assert catalogue.get("milnacipran") == CatalogueEntry("milnacipran", "SNRI", 100, None, "label", "", "N06AX17")
     assert catalogue.get("mirtazapine").min_dose_65_mg == 7.5
-    assert catalogue.get("selegiline_transdermal") == CatalogueEntry("selegiline_transdermal", "MAOI", 6, None, "label")
+    assert catalogue.get("selegiline_transdermal") == CatalogueEntry(
+        "selegiline_transdermal", "MAOI", 6, None, "label", "", "N04BD01"
+    )
     assert catalogue.get("moclobemide").drug_class == "RIMA"
     assert catalogue.get("isocarboxazid").source == "ATRQ"
     assert catalogue.get("lithium") is None
     for drug in TCA_150:
-        assert catalogue.get(drug) == CatalogueEntry(drug, "TCA", 150, 100, "ATRQ")
+        entry = catalogue.get(drug)
+        assert (entry.drug_class, entry.min_dose_mg, entry.min_dose_65_mg, entry.source) == ("TCA", 150, 100, "ATRQ")
     assert {entry.source for entry in catalogue.entries} == {"ATRQ", "label"}
     assert {entry.drug_class for entry in catalogue.entries} == set(DRUG_CLASSES)
 
