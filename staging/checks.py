@@ -22,7 +22,7 @@ def check_catalogue(app_configs=None, **kwargs):
                 f"Antidepressant catalogue {error.path}, line {line}: {message}"
                 if line
                 else f"Antidepressant catalogue {error.path}: {message}",
-                hint="Fix the row (columns drug,class,min_dose_mg,min_dose_65_mg,source; see "
+                hint="Fix the row (columns drug,class,min_dose_mg,min_dose_65_mg,source[,rxnorm,atc]; see "
                 "staging/engine/data/README.md) or point TRD_CATALOGUE_PATH at a valid file.",
                 obj="staging.engine.catalogue",
                 id="staging.E001",
