@@ -262,7 +262,10 @@ def render_history_svg(
                     f'<line x1="{next_x}" y1="{y}" x2="{next_x}" y2="{next_y}" stroke="#000000" stroke-width="1"/>'
                 )
             canvas.add(_marker(shape, x, y))
-            canvas.text(x + 6, y - 6, write(value), size=10)
+            near_end = x > canvas.right - 40  # written to the left of the point, inside the picture
+            canvas.text(
+                x - 6 if near_end else x + 6, y - 6, write(value), size=10, anchor="end" if near_end else "start"
+            )
     axis_y = TOP + len(PANELS) * (PANEL_HEIGHT + PANEL_GAP)
     for point in points:  # each point's number, at its assessment date, as in the list below
         x = canvas.x(point.assessed_on)
