@@ -29,7 +29,7 @@ def _number(value: Decimal | None) -> float | None:
 def current_episode(patient: Patient) -> Episode | None:
     return (
         Episode.objects.filter(patient=patient, ended_on__isnull=True)
-        .prefetch_related("trials__augmentations", "ect_courses", "other_courses", "scale_scores", "attestations")
+        .prefetch_related("trials__augmentations", "ect_courses", "other_courses")
         .first()
     )
 

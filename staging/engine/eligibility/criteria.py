@@ -120,20 +120,20 @@ def severity_in(criterion: Criterion, facts: Facts) -> tuple[str, Evidence, str]
 
 
 def episode_months_at_least(criterion: Criterion, facts: Facts) -> tuple[str, Evidence, str]:
-    onset, assessed_on = facts.record.episode.onset, facts.record.assessed_on
+    # The sentence names the onset and the day the months are reached, not the assessment day:
+    # a result that changes wording every day would be a new stored staging every day.
+    onset = facts.record.episode.onset
     reached_on = add_months(onset, criterion.months)  # rules §4.2 calendar-month arithmetic
-    if assessed_on >= reached_on:
+    if facts.record.assessed_on >= reached_on:
         return (
             MET,
             NO_EVIDENCE,
-            f"Episode onset {_day(onset)}: {criterion.months} months were reached on {_day(reached_on)}, "
-            f"by the assessment on {_day(assessed_on)}.",
+            f"Episode onset {_day(onset)}: {criterion.months} months reached on {_day(reached_on)}.",
         )
     return (
         NOT_MET,
         NO_EVIDENCE,
-        f"Episode onset {_day(onset)}: {criterion.months} months are reached on {_day(reached_on)}, "
-        f"after the assessment on {_day(assessed_on)}.",
+        f"Episode onset {_day(onset)}: {criterion.months} months are not reached before {_day(reached_on)}.",
     )
 
 
@@ -150,11 +150,8 @@ def scale_score(criterion: Criterion, facts: Facts) -> tuple[str, Evidence, str]
     qualifying = [(index, score) for index, score in in_window if score.score >= criterion.at_least]
     dates = sorted({score.rated_on for _, score in qualifying})
     scales = join_words(list(criterion.scales))
-    window = (
-        f"in the {criterion.within_days} days up to {_day(assessed_on)}"
-        if start is not None
-        else f"up to {_day(assessed_on)}"
-    )
+    # the window in words, without the assessment day (see episode_months_at_least)
+    window = f"in the {criterion.within_days} days before the assessment" if start is not None else "recorded"
     threshold = f" of at least {criterion.at_least}" if criterion.at_least else ""
     needed = f"{plural(criterion.count, 'date')} needed"
     found = ", ".join([_day(day) for day in dates])
