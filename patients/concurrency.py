@@ -10,6 +10,7 @@ the clinician is told, with what they typed still on the page.
 from __future__ import annotations
 
 from django import forms
+from django.db import transaction
 from django.db.models import F
 from django.utils.functional import cached_property
 
@@ -63,7 +64,10 @@ def check_version(instance, seen_version: int | None, description: str) -> None:
     same transaction cannot fail afterwards. For a form that must report the conflict while it
     is validated (the admin's), before anything is saved."""
     model = type(instance)
-    stored = model.objects.select_for_update().filter(pk=instance.pk).values_list("version", flat=True).first()
+    rows = model.objects.filter(pk=instance.pk)
+    if not transaction.get_autocommit(using=rows.db):  # in the saving transaction: lock the row
+        rows = rows.select_for_update()
+    stored = rows.values_list("version", flat=True).first()
     if seen_version is not None and stored != seen_version:
         raise _conflict(model, instance.pk, description)
 
