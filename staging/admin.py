@@ -15,12 +15,14 @@ class GeneratedReportAdmin(FilterLookupsOnlyMixin, ReadOnlyAdminMixin, admin.Mod
         "patient_id_link",
         "snapshot_id",
         "generated_by",
+        "kind",
+        "profile",
         "channel",
         "paper_size",
         "page_count",
         "short_sha256",
     )
-    list_filter = ("channel", "paper_size", "generated_at")
+    list_filter = ("kind", "channel", "paper_size", "generated_at")
     # Matching a referral to what was sent: search by the hash printed from the file, or by id.
     search_fields = ("=sha256", "=patient__id")
     date_hierarchy = "generated_at"
@@ -32,6 +34,8 @@ class GeneratedReportAdmin(FilterLookupsOnlyMixin, ReadOnlyAdminMixin, admin.Mod
         "snapshot",
         "generated_by",
         "generated_by_user",
+        "kind",
+        "profile",
         "channel",
         "paper_size",
         "page_count",
