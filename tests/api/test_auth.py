@@ -153,3 +153,10 @@ def test_the_tokens_page_says_what_is_missing(client, clinician):
     assert response.status_code == 200
     assert not ApiToken.objects.exists()
     assert response.context["form"].errors.keys() == {"name", "lifetime_days"}
+
+
+def test_the_token_of_a_deactivated_account_is_refused(client, token_and_secret, clinician):
+    clinician.is_active = False
+    clinician.save(update_fields=["is_active"])
+    response = TokenClient(client, token_and_secret[1]).get("/api/v1/patients")
+    assert response.status_code == 401
