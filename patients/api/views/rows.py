@@ -50,6 +50,12 @@ class RowsResource:
     def rows(self, episode):
         return self.model.objects.filter(episode=episode)
 
+    def check_room(self, episode) -> None:
+        """A new row only while the episode holds fewer than its page saves."""
+        if self.rows(episode).count() >= self.max_rows:
+            message = f"At most {self.max_rows} {self.noun_plural} can be recorded for an episode, as on its page."
+            raise InvalidInput([(WHOLE_INPUT, message)])
+
     def save(self, form, episode) -> None:
         form.instance.episode = episode
         form.save()
@@ -125,15 +131,7 @@ class RowListView(ApiView):
     def post(self, request, pk):
         patient = get_visible_patient(request.user, pk)
         episode = current_episode_or_409(patient)
-        if self.resource.rows(episode).count() >= self.resource.max_rows:
-            raise InvalidInput(
-                [
-                    (
-                        WHOLE_INPUT,
-                        f"At most {self.resource.max_rows} {self.resource.noun_plural} can be recorded for an episode, as on its page.",
-                    )
-                ]
-            )
+        self.resource.check_room(episode)
         row = self.resource.model(episode=episode)
         form = bind(self.resource.form_class(), request.data, instance=row)
         require_valid(("", form))
