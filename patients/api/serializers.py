@@ -21,7 +21,6 @@ from patients.models import (
     OtherCourse,
     Patient,
     ScaleScore,
-    StagingSnapshot,
     Trial,
 )
 from staging.engine import inputs as vocabulary
@@ -84,14 +83,16 @@ class PatientSerializer(serializers.ModelSerializer):
         }
 
 
-class StagingSerializer(serializers.ModelSerializer):
+class StagingSerializer(serializers.Serializer):
     """The current staging as of today: the rules §10 result with its explanations."""
 
+    as_of = serializers.DateField(help_text="The day this staging holds for: today (rules §1.1).")
+    assessed_on = serializers.DateField(
+        help_text="The day the stored result was computed for; the same result holds today."
+    )
+    computed_at = serializers.DateTimeField()
+    ruleset = serializers.CharField()
     result = serializers.JSONField(help_text="The rules §10 result (the words the page and the PDF show).")
-
-    class Meta:
-        model = StagingSnapshot
-        fields = ["assessed_on", "computed_at", "ruleset", "result"]
 
 
 class PatientDetailSerializer(PatientSerializer):
@@ -103,7 +104,17 @@ class PatientDetailSerializer(PatientSerializer):
     @extend_schema_field(StagingSerializer(allow_null=True))
     def get_staging(self, patient):
         snapshot = self.context.get("snapshot")
-        return None if snapshot is None else StagingSerializer(snapshot).data
+        if snapshot is None:
+            return None
+        return StagingSerializer(
+            {
+                "as_of": patient.staged_on,
+                "assessed_on": snapshot.assessed_on,
+                "computed_at": snapshot.computed_at,
+                "ruleset": snapshot.ruleset,
+                "result": snapshot.result,
+            }
+        ).data
 
 
 class EpisodeSerializer(serializers.ModelSerializer):

@@ -71,13 +71,16 @@ def test_a_patient_comes_with_the_staging_as_of_today(api, clinic):
     body = api.get(f"/api/v1/patients/{patient.pk}").json()
     snapshot = patient.current_snapshot
     assert body["staging"]["result"] == snapshot.result
-    assert body["staging"]["assessed_on"] == timezone.localdate().isoformat()
+    assert body["staging"]["as_of"] == body["staging"]["assessed_on"] == timezone.localdate().isoformat()
     assert body["label"] == snapshot.result["classification"]["label"] == "trd"
     # a day later the stored staging is dated yesterday: the API restages before answering
     tomorrow = timezone.now() + timedelta(days=1)
     with time_machine.travel(tomorrow, tick=False):
         later = api.get(f"/api/v1/patients/{patient.pk}").json()
-    assert later["staging"]["assessed_on"] == timezone.localdate(tomorrow).isoformat()
+    assert later["staging"]["as_of"] == timezone.localdate(tomorrow).isoformat()
+    patient.refresh_from_db()
+    assert patient.staged_on == timezone.localdate(tomorrow)
+    assert later["staging"]["result"] == patient.current_snapshot.result
 
 
 def test_reading_a_patient_is_audited_per_patient(api, clinic):
