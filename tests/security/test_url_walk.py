@@ -56,6 +56,9 @@ QUERY_STRINGS = {"admin:autocomplete": "?app_label=patients&model_name=membershi
 # with no model in that app: Django's admin behaviour, not an object lookup.
 ADMIN_CATCH_ALL = "admin/(?P<url>.*)$"
 
+# The admin's "view on site" shortcut (trd_clinic.admin_view_on_site answers it in scope).
+VIEW_ON_SITE = {"admin:view_on_site", "admin_view_on_site_in_scope"}
+
 # URL namespaces whose `pk` is a patient id.
 PATIENT_PK_NAMESPACES = {"patients", "staging", "audit", "api"}
 
@@ -209,7 +212,7 @@ def value_for(route: Route, parameter: str, world: World):
     if (route.name, parameter) in API_ROWS:
         return API_ROWS[(route.name, parameter)](world.patient)
     if route.is_admin or route.name == "admin_view_on_site_in_scope":
-        if route.name in ("admin:view_on_site", "admin_view_on_site_in_scope"):
+        if route.name in VIEW_ON_SITE:
             return {
                 "content_type_id": ContentType.objects.get_for_model(world.patient).pk,
                 "object_id": world.patient.pk,
@@ -307,7 +310,8 @@ def _check_admin(route: Route, role: str, response, user, world: World) -> str |
     if role == "anonymous" or (user is not None and not user.is_staff):
         if route.name == "admin:logout" and status in (302, 405):
             return None
-        return None if status == 302 and location == ADMIN_LOGIN else f"got {status} {location}, not the admin log-in"
+        # the admin's log-in, or the site's (with the second factor) where the admin's one leads
+        return None if status == 302 and location in (ADMIN_LOGIN, LOGIN) else f"got {status} {location}, not a log-in"
 
     label = _admin_model_label(route)
     has_object = "object_id" in route.parameters or "id" in route.parameters
@@ -321,6 +325,8 @@ def _check_admin(route: Route, role: str, response, user, world: World) -> str |
         return None
     if status == 404:
         if has_object and label in CLINIC_SCOPED_ADMIN_MODELS and role == "admin_b":
+            return None
+        if route.name in VIEW_ON_SITE and role == "admin_b":  # another clinic's id: as if missing (§8)
             return None
         return "404 in the admin"
     if has_object and label in CLINIC_SCOPED_ADMIN_MODELS and role == "admin_b" and status == 200:
