@@ -106,7 +106,8 @@ def parse_record(
     value, catalogue: Catalogue | None = None, profiles: Profiles | None = None, path: str = ""
 ) -> StagingInput:
     """One record of a rules §10 input, whose errors are reported under `path` ("[3]" for the
-    fourth record of a list). Raises InterchangeError with every error of this record."""
+    fourth record of a list; "" for a document that is one record, which must then be an
+    object). Raises InterchangeError with every error of this record."""
     if not path and type(value) is not dict:
         raise InterchangeError([("(input)", NOT_A_DOCUMENT)])
     reader = _Reader(catalogue, profiles)
@@ -253,7 +254,8 @@ class _Reader:
     def record(self, obj, path: str) -> StagingInput | None:
         """rules §1, §10: one record; None when it has an error."""
         if type(obj) is not dict:
-            self.error(path or "(input)", "must be an object (one record)")
+            # an item of a list (parse_record and parse_records refuse a top-level non-object)
+            self.error(path, "must be an object (one record)")
             return None
         errors_before = len(self.errors)
         self.known_keys(obj, RECORD_KEYS, path)
