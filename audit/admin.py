@@ -29,7 +29,7 @@ class AuditEntryAdmin(FilterLookupsOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdm
     list_filter = ("action", "occurred_at")
     search_fields = ("username",)
     date_hierarchy = "occurred_at"
-    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+    readonly_fields = [field.name for field in AuditEntry._meta.fields] + ["patients_shown"]
     actions = None
     show_full_result_count = False
 
@@ -39,6 +39,10 @@ class AuditEntryAdmin(FilterLookupsOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdm
             return queryset
         clinic = clinic_of(request.user)
         return queryset.filter(clinic_id=clinic.pk) if clinic else queryset.none()
+
+    @admin.display(description="Patients in the list or export")
+    def patients_shown(self, entry):
+        return ", ".join(str(patient_id) for patient_id in entry.patient_set_ids) or "—"
 
     def has_module_permission(self, request):
         return _may_read_audit(request.user)

@@ -53,3 +53,15 @@ def test_the_admin_change_page_records_a_view(client, clinic):
     client.force_login(admin)
     assert client.get(reverse("admin:patients_patient_change", args=[patient.pk])).status_code == 200
     assert AuditEntry.objects.filter(action=AuditEntry.VIEW, patient_id=patient.pk, user=admin).count() == 1
+
+
+def test_the_admin_shows_which_patients_an_export_contained(client, rf, clinic):
+    patient = make_staged_trd_patient(clinic)
+    admin = make_user(clinic, role=Membership.CLINIC_ADMIN)
+    request = rf.get("/")
+    request.user = admin
+    export = record_patient_set(AuditEntry.EXPORT_CSV, [patient.pk], request=request, what="admin CSV export")
+    client.force_login(admin)
+    response = client.get(reverse("admin:audit_auditentry_change", args=[export.pk]))
+    assert response.status_code == 200
+    assert f'<div class="readonly">{patient.pk}</div>' in response.content.decode()
