@@ -177,6 +177,15 @@ def episode_history(episode) -> list[HistoryPoint]:
     return history_points(snapshots.order_by("computed_at", "pk"))
 
 
+def history_panel(episode, *, compact: bool = False) -> dict:
+    """What the staging history panel shows: its points and, when there are any, the picture on
+    the timeline's time axis. The episode's rows should be prefetched (the axis reads them)."""
+    points = episode_history(episode)
+    if not points:
+        return {"points": []}
+    return {"points": points, "svg": render_history_svg(points, episode, compact=compact)}
+
+
 def recent_months(today: date, count: int = 24) -> list[date]:
     """The first days of the `count` months up to and including today's, oldest first."""
     index = today.year * 12 + today.month - 1

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from patients.attestations import answers_of
+from patients.history import history_panel
 from patients.models import Episode, Patient, StagingSnapshot, Trial
 from patients.services import build_staging_input
 from patients.timeline import render_timeline_svg
@@ -49,6 +50,7 @@ class PatientPage:
     earlier: list[EarlierEpisode] = field(default_factory=list)
     severity_check: SeverityCheck | None = None
     timeline_svg: str = ""
+    history: dict = field(default_factory=dict)  # patients.history.history_panel
     eligibility: tuple[ProfileView, ...] = ()  # rules §12, the "Treatment eligibility" panel
 
 
@@ -132,6 +134,7 @@ def build_patient_page(patient: Patient) -> PatientPage:
             page.eligibility = eligibility_of(patient, snapshot, current, page.staging)
         page.severity_check = _severity_check(current)
         page.timeline_svg = render_timeline_svg(current)
+        page.history = history_panel(current)
     return page
 
 

@@ -6,6 +6,7 @@ Django-free content and rendering.
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET
 from audit.decorators import audits_patient_read
 from audit.models import AuditEntry
 from patients.access import get_visible_patient
+from patients.history import history_panel
 from patients.models import Episode
 from patients.patient_page import eligibility_of, staging_view
 from patients.services import staging_as_of_today
@@ -61,6 +63,15 @@ def load_staged_episode(patient):
     return snapshot, episode
 
 
+def printed_history(episode) -> dict:
+    """The staging history for the PDF: its picture as an <img>, like the report's timeline, so
+    the picture keeps its own styles."""
+    history = history_panel(episode, compact=True)
+    if history["points"]:
+        history["src"] = "data:image/svg+xml;base64," + base64.b64encode(history["svg"].encode("utf-8")).decode("ascii")
+    return history
+
+
 def report_html(patient, snapshot, episode, *, clinician_name: str, generated_on=None) -> str:
     generated_on = generated_on or timezone.localdate()
     staging = staging_view(patient, snapshot, episode)
@@ -81,6 +92,7 @@ def report_html(patient, snapshot, episode, *, clinician_name: str, generated_on
         timeline_svg=render_timeline_svg(episode, list(episode.scale_scores.all()), compact=True),
     )
     context["eligibility"] = eligibility_of(patient, snapshot, episode, staging)  # rules §12
+    context["history"] = printed_history(episode)
     return render_to_string("staging/report.html", context)
 
 

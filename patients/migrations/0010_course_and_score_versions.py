@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0009_choices_words_from_vocabulary'),
+        ("patients", "0009_choices_words_from_vocabulary"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ectcourse',
-            name='version',
+            model_name="ectcourse",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='othercourse',
-            name='version',
+            model_name="othercourse",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='scalescore',
-            name='version',
+            model_name="scalescore",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]

@@ -6,34 +6,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0011_attestations'),
+        ("patients", "0011_attestations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255)),
-                ('file_format', models.CharField(choices=[('fhir', 'FHIR JSON'), ('ndjson', 'FHIR NDJSON'), ('csv', 'CSV')], max_length=10)),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the file')),
-                ('byte_size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField()),
-                ('uploaded_by_name', models.CharField(max_length=150)),
-                ('proposal', models.JSONField(help_text='The rows proposed from the file (patients.imports.proposal).')),
-                ('status', models.CharField(choices=[('pending', 'Awaiting review'), ('accepted', 'Accepted'), ('discarded', 'Discarded')], default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted', models.JSONField(blank=True, default=dict, help_text='What the clinician accepted and rejected.')),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_batches', to='patients.patient')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file_name", models.CharField(max_length=255)),
+                (
+                    "file_format",
+                    models.CharField(
+                        choices=[("fhir", "FHIR JSON"), ("ndjson", "FHIR NDJSON"), ("csv", "CSV")], max_length=10
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256 of the file")),
+                ("byte_size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField()),
+                ("uploaded_by_name", models.CharField(max_length=150)),
+                (
+                    "proposal",
+                    models.JSONField(help_text="The rows proposed from the file (patients.imports.proposal)."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Awaiting review"), ("accepted", "Accepted"), ("discarded", "Discarded")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted",
+                    models.JSONField(blank=True, default=dict, help_text="What the clinician accepted and rejected."),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_batches",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'import batches',
-                'ordering': ['-uploaded_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('sha256__regex', '^[0-9a-f]{64}$')), name='import_sha256_hex'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'accepted', 'discarded'])), name='import_status_valid'), models.CheckConstraint(condition=models.Q(('file_format__in', ['fhir', 'ndjson', 'csv'])), name='import_format_valid'), models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('status', 'pending')), models.Q(models.Q(('status', 'pending'), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='import_decided_when_not_pending')],
+                "verbose_name_plural": "import batches",
+                "ordering": ["-uploaded_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("sha256__regex", "^[0-9a-f]{64}$")), name="import_sha256_hex"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["pending", "accepted", "discarded"])),
+                        name="import_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("file_format__in", ["fhir", "ndjson", "csv"])), name="import_format_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("decided_at__isnull", True), ("status", "pending")),
+                            models.Q(models.Q(("status", "pending"), _negated=True), ("decided_at__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="import_decided_when_not_pending",
+                    ),
+                ],
             },
         ),
     ]

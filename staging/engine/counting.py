@@ -56,7 +56,7 @@ def count_trials(assessments: Sequence[TrialAssessment]) -> tuple[tuple[bool, ..
     the strict comparisons below keep the one met first.
     """
     reasons = [not_counted_reason(assessment) for assessment in assessments]
-    all_dated = all([assessment.trial.started_on is not None for assessment in assessments])
+    all_dated = all(assessment.trial.started_on is not None for assessment in assessments)
     best_for_drug: dict[str, TrialAssessment] = {}
     for assessment, reason in zip(assessments, reasons):
         if reason is None:

@@ -206,8 +206,9 @@ def test_every_report_is_recorded_with_the_hash_of_its_bytes(clinic, doctor, dja
     patient = Patient.objects.select_related("clinic").get(pk=staged_patient_with_history(clinic).pk)
 
     # the patient's snapshot, the episode, trials, augmentations, ECT, other courses, scale scores,
-    # and the record insert: a fixed number, whatever the number of trials
-    with django_assert_max_num_queries(8):
+    # attestation answers, the episode's snapshots (staging history) and the record insert: a
+    # fixed number, whatever the number of trials
+    with django_assert_max_num_queries(10):
         produced = produce_report(patient, user=doctor)
 
     record = GeneratedReport.objects.get()
