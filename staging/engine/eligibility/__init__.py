@@ -31,14 +31,7 @@ __all__ = [
 
 def evaluate_profile(profile: Profile, facts: Facts) -> EligibilityResult:
     criteria = tuple([evaluate(criterion, facts) for criterion in profile.criteria])
-    # The status and its sentence depend only on the criteria's states: shared like SMALL_KEYS.
-    key = (id(profile), tuple([criterion.state for criterion in criteria]))
-    decided = facts.memo.get(key) if facts.memo is not None else None
-    if decided is None:
-        status = profile_status(criteria)
-        decided = (status, status_explanation(status, criteria))
-        if facts.memo is not None:
-            facts.memo[key] = decided
+    status = profile_status(criteria)
     return EligibilityResult(
         profile.id,
         profile.version,
@@ -49,8 +42,8 @@ def evaluate_profile(profile: Profile, facts: Facts) -> EligibilityResult:
         profile.source_date,
         profile.source_url,
         profile.checked_on.isoformat(),
-        decided[0],
-        decided[1],
+        status,
+        status_explanation(status, criteria),
         criteria,
     )
 
@@ -61,7 +54,7 @@ def evaluate_profiles(
     """Every profile, in profile order (rules §12.1)."""
     if not len(profiles):
         return ()
-    facts = Facts(record, tuple(trials), dict(record.attestations), profiles.memo)
+    facts = Facts(record, tuple(trials), dict(record.attestations))
     return tuple([evaluate_profile(profile, facts) for profile in profiles])
 
 

@@ -26,12 +26,11 @@ TREATMENT_COURSE_KINDS = frozenset({"rtms", "esketamine", "ketamine", "vns"})
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """One record as the criteria read it, and the profiles' memo of shared results."""
+    """One record as the criteria read it."""
 
     record: StagingInput
     trials: tuple[TrialResult, ...]
     attestations: dict[str, bool]
-    memo: dict | None = None  # see SMALL_KEYS
     shared: dict = field(default_factory=dict)  # work several criteria of this record share
 
 
@@ -302,37 +301,10 @@ KIND_FUNCTIONS = {
 }
 
 
-# Kinds whose result depends on one small value of the record: each result is computed once per
-# value and shared (results are immutable), in a memo that lives and dies with the profiles. A
-# measured need: these are two thirds of the shipped criteria, and evaluating them afresh for
-# every record of `manage.py stage` cost about half of the eligibility time.
-SMALL_KEYS = {
-    "age_at_least": lambda criterion, facts: facts.record.age,
-    "severity_in": lambda criterion, facts: facts.record.episode.severity,
-    # only the listed comorbidities decide it (and keep the memo small: subsets of `values`)
-    "comorbidity_any": lambda criterion, facts: tuple(
-        [code for code in criterion.values if code in facts.record.episode.comorbidities]
-    ),
-    "attestation": lambda criterion, facts: facts.attestations.get(criterion.attestation_key),
-}
-
-
 def evaluate(criterion: Criterion, facts: Facts) -> CriterionResult:
     """One criterion of a profile, any_of included (rules §12.2)."""
-    kind = criterion.kind
-    if kind == "any_of":
+    if criterion.kind == "any_of":
         return any_of(criterion, facts)
-    small_key = SMALL_KEYS.get(kind)
-    if small_key is not None and facts.memo is not None:
-        key = (id(criterion), small_key(criterion, facts))  # the memo holds the criterion alive
-        result = facts.memo.get(key)
-        if result is None:
-            result = facts.memo[key] = _evaluate(criterion, facts)
-        return result
-    return _evaluate(criterion, facts)
-
-
-def _evaluate(criterion: Criterion, facts: Facts) -> CriterionResult:
     state, evidence, explanation = KIND_FUNCTIONS[criterion.kind](criterion, facts)
     return CriterionResult(
         criterion.id, criterion.role, criterion.kind, state, criterion.text, criterion.note, explanation, evidence

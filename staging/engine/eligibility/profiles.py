@@ -115,13 +115,10 @@ class Profiles:
     """The configured profiles, in file-name order (rules §12.1), and the attestation keys they
     define (the only keys `attestations` may hold, rules §1.1)."""
 
-    __slots__ = ("attestation_keys", "by_id", "memo", "path", "profiles")
+    __slots__ = ("attestation_keys", "by_id", "path", "profiles")
 
     def __init__(self, profiles, path: Path | str | None = None):
         self.profiles: tuple[Profile, ...] = tuple(profiles)
-        # Shared results of criteria that read one small value (criteria.SMALL_KEYS); bounded by
-        # the criteria times the values they read (ages 0–130, severities, comorbidity sets, answers).
-        self.memo: dict = {}
         self.path = None if path is None else str(path)
         self.by_id = {profile.id: profile for profile in self.profiles}
         self.attestation_keys = frozenset(
