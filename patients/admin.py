@@ -45,7 +45,7 @@ from patients.models import (
 )
 from patients.pagination import IdsFirstPaginator
 from patients.permissions import make_clinic_admin_user
-from patients.services import restage, restage_many
+from patients.services import restage, restage_many, stale_patients
 from staging.engine.text import plural
 from trd_clinic.admin_lookups import FilterLookupsOnlyMixin
 from trd_clinic.admin_readonly import ReadOnlyAdminMixin
@@ -170,6 +170,7 @@ CSV_HEADER = [
     "Regulatory TRD",
     "DTD",
     "Last assessed",
+    "Staging as of",
     "Ruleset",
 ]
 
@@ -192,6 +193,7 @@ def staging_csv_row(patient: Patient) -> list[str]:
         _yes_no(patient.regulatory_trd),
         _yes_no(patient.dtd_met, "met", "not met"),
         timezone.localdate(patient.staged_at).isoformat() if patient.staged_at else "",
+        patient.staged_on.isoformat() if patient.staged_on else "",
         snapshot.ruleset if snapshot else "",
     ]
 
@@ -386,6 +388,8 @@ class PatientAdmin(AuditedPatientAdminMixin, ClinicScopedAdmin):
 
     @admin.action(description="Export the selected patients' staging as CSV", permissions=["view"])
     def export_staging_csv(self, request, queryset):
+        # rules §1.1: an export is as of today; stagings dated another day are recomputed first.
+        restage_many(stale_patients(queryset).order_by("pk").values_list("pk", flat=True))
         patients = (
             queryset.select_related("clinic", "current_snapshot")
             .only(

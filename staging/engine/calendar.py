@@ -15,8 +15,17 @@ __all__ = ["add_months", "add_years", "age_on", "months_between"]
 
 
 def add_months(day: date, months: int) -> date:
-    """`day` moved by `months` calendar months (negative goes back); a 31st maps to the month's last day."""
+    """`day` moved by `months` calendar months (negative goes back); a 31st maps to the month's last day.
+
+    Past the calendar's ends (years 1 and 9999) the result stays at date.min or date.max: every
+    comparison the rules make ("assessed_on <= onset + 12 months") still comes out right, and a
+    mistyped year stored in the database cannot make a patient unusable.
+    """
     year, month_zero_based = divmod(day.year * 12 + day.month - 1 + months, 12)
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     month = month_zero_based + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 

@@ -334,6 +334,7 @@ def test_csv_export_of_the_selection(admin_client, mixed_patients):
         "Regulatory TRD",
         "DTD",
         "Last assessed",
+        "Staging as of",
         "Ruleset",
     ]
     assert len(rows) == 3
@@ -343,8 +344,9 @@ def test_csv_export_of_the_selection(admin_client, mixed_patients):
     assert trd_row[4] == str(trd.msm_total) and trd_row[6] == str(trd.mgh_score)
     assert trd_row[7:10] == ["TRD", "yes", "met" if trd.dtd_met else "not met"]
     assert trd_row[10] == timezone.localdate(trd.staged_at).isoformat()
-    assert trd_row[11] == trd.current_snapshot.ruleset
-    assert by_record["N-003"][3:] == ["", "", "", "", "", "", "", "", ""]
+    assert trd_row[11] == timezone.localdate().isoformat()  # an export is as of today (rules §1.1)
+    assert trd_row[12] == trd.current_snapshot.ruleset
+    assert by_record["N-003"][3:] == ["", "", "", "", "", "", "", "", "", ""]
 
 
 def test_csv_export_neutralises_formulas(admin_client, clinic):
@@ -488,3 +490,17 @@ def test_record_number_sort(admin_client, mixed_patients):
     assert ascending.queryset.query.order_by == ("record_number", "name", "id")
     assert descending.queryset.query.order_by == ("-record_number", "name", "id")
     assert [p.record_number for p in descending.result_list] == ["N-003", "N-002", "N-001"]
+
+
+def test_csv_export_restages_a_staging_dated_before_today(client, clinic_admin, mixed_patients):
+    import time_machine
+
+    trd = mixed_patients["trd"]
+    later = timezone.now() + timedelta(days=40)
+    with time_machine.travel(later, tick=False):
+        client.force_login(clinic_admin)  # sessions end after 30 idle minutes
+        response = client.post(CHANGELIST, {"action": "export_staging_csv", "_selected_action": [trd.pk]})
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    trd.refresh_from_db()
+    assert trd.staged_on == timezone.localdate(later)
+    assert rows[1][11] == timezone.localdate(later).isoformat()  # rules §1.1: as of the day it is exported

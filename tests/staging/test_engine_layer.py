@@ -46,3 +46,13 @@ def test_rules_in_the_repository_are_the_shared_rules():
     assert ours.exists()
     if shared.exists():
         assert ours.read_bytes() == shared.read_bytes(), "copy ../shared/clinical-rules.md to docs/"
+
+
+def test_calendar_months_stay_within_the_calendar():
+    from datetime import date
+
+    from staging.engine.calendar import add_months
+
+    assert add_months(date(9999, 12, 31), 12) == date.max
+    assert add_months(date(1, 1, 1), -1) == date.min
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)  # rules §4.2: a 31st maps to the last day
