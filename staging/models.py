@@ -75,3 +75,22 @@ class GeneratedReport(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("A generated report record cannot be deleted.")
+
+    @classmethod
+    def record(
+        cls, patient, snapshot, rendered, *, user, generated_by, channel, paper_size, kind=STAGING_REPORT, profile=""
+    ):
+        """Record who produced which bytes (`rendered`: a staging.report.RenderedPdf)."""
+        return cls.objects.create(
+            patient=patient,
+            snapshot=snapshot,
+            generated_by_user=user,
+            generated_by=generated_by or (user.get_username() if user is not None else COMMAND_LINE),
+            channel=channel,
+            kind=kind,
+            profile=profile,
+            sha256=rendered.sha256,
+            paper_size=paper_size,
+            page_count=rendered.page_count,
+            byte_size=len(rendered.pdf),
+        )

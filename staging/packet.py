@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from patients.patient_page import eligibility_of, staging_view
 from staging.eligibility_presentation import find_profile
-from staging.models import COMMAND_LINE, GeneratedReport
+from staging.models import GeneratedReport
 from staging.presentation import day
 from staging.report import RenderedPdf, render_pdf
 from staging.views import ReportUnavailable, load_staged_episode
@@ -86,18 +86,16 @@ def produce_packet(
         patient, snapshot, episode, profile_id, clinician_name=clinician_name, reason=reason.strip(), generated_on=today
     )
     rendered = render_pdf(html, paper_size)
-    record = GeneratedReport.objects.create(
-        patient=patient,
-        snapshot=snapshot,
-        generated_by_user=user,
-        generated_by=generated_by or (user.get_username() if user is not None else COMMAND_LINE),
+    record = GeneratedReport.record(
+        patient,
+        snapshot,
+        rendered,
+        user=user,
+        generated_by=generated_by,
         channel=channel,
+        paper_size=paper_size,
         kind=GeneratedReport.ELIGIBILITY_PACKET,
         profile=profile_id,
-        sha256=rendered.sha256,
-        paper_size=paper_size,
-        page_count=rendered.page_count,
-        byte_size=len(rendered.pdf),
     )
     logger.info("eligibility packet %s (%s) produced for patient %s", record.pk, profile_id, patient.pk)
     # Ids, the profile and a date: never the patient's name (download folders, mail attachments).

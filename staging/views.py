@@ -25,7 +25,7 @@ from patients.models import Episode
 from patients.patient_page import eligibility_of, staging_view
 from patients.services import staging_as_of_today
 from patients.timeline import render_timeline_svg
-from staging.models import COMMAND_LINE, GeneratedReport
+from staging.models import GeneratedReport
 from staging.report import RenderedPdf, ReportPatient, build_report_context, render_pdf
 
 logger = logging.getLogger(__name__)
@@ -111,16 +111,14 @@ def produce_report(
     today = timezone.localdate()
     html = report_html(patient, snapshot, episode, clinician_name=clinician_name, generated_on=today)
     rendered = render_pdf(html, paper_size)
-    record = GeneratedReport.objects.create(
-        patient=patient,
-        snapshot=snapshot,
-        generated_by_user=user,
-        generated_by=generated_by or (user.get_username() if user is not None else COMMAND_LINE),
+    record = GeneratedReport.record(
+        patient,
+        snapshot,
+        rendered,
+        user=user,
+        generated_by=generated_by,
         channel=channel,
-        sha256=rendered.sha256,
         paper_size=paper_size,
-        page_count=rendered.page_count,
-        byte_size=len(rendered.pdf),
     )
     logger.info("staging report %s produced for patient %s (%s pages)", record.pk, patient.pk, rendered.page_count)
     # The file name reaches download folders and mail attachments: ids and a date, no name.
