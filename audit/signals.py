@@ -29,7 +29,7 @@ AUDITED_MODELS = (
 )
 
 # Bookkeeping, not clinical content: a save that changes only these is not worth an entry.
-_IGNORED_FIELDS = {"created_at", "updated_at", "version", "current_snapshot", "staged_at"}
+_IGNORED_FIELDS = {"created_at", "updated_at", "version", "current_snapshot", "last_assessed_at"}
 
 
 def _json_safe(value):

@@ -104,10 +104,14 @@ class LastAssessedFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == "never":
-            return queryset.filter(staged_at__isnull=True)
+            return queryset.filter(last_assessed_at__isnull=True)
         if value in self.AGES:
             cutoff = timezone.now() - timedelta(days=self.AGES[value][1])
-            return queryset.filter(staged_at__gte=cutoff) if value == "30d" else queryset.filter(staged_at__lt=cutoff)
+            return (
+                queryset.filter(last_assessed_at__gte=cutoff)
+                if value == "30d"
+                else queryset.filter(last_assessed_at__lt=cutoff)
+            )
         return queryset
 
 
@@ -192,7 +196,7 @@ def staging_csv_row(patient: Patient) -> list[str]:
         patient.get_label_display(),
         _yes_no(patient.regulatory_trd),
         _yes_no(patient.dtd_met, "met", "not met"),
-        timezone.localdate(patient.staged_at).isoformat() if patient.staged_at else "",
+        timezone.localdate(patient.last_assessed_at).isoformat() if patient.last_assessed_at else "",
         patient.staged_on.isoformat() if patient.staged_on else "",
         snapshot.ruleset if snapshot else "",
     ]
@@ -380,9 +384,9 @@ class PatientAdmin(AuditedPatientAdminMixin, ClinicScopedAdmin):
     def dtd_display(self, patient):
         return patient.dtd_met
 
-    @admin.display(description="Last assessed", ordering="staged_at", empty_value="never")
+    @admin.display(description="Last assessed", ordering="last_assessed_at", empty_value="never")
     def last_assessed(self, patient):
-        return timezone.localdate(patient.staged_at) if patient.staged_at else None
+        return timezone.localdate(patient.last_assessed_at) if patient.last_assessed_at else None
 
     # -- actions ----------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ SEARCH_FIELD = "q"
 
 YES_NO_CHOICES = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 MET_CHOICES = [("", "Any"), ("met", vocabulary.MET[True].label), ("not_met", vocabulary.MET[False].label)]
-# Time since "last assessed" (staged_at), in days: (value, words, from, until). The dashboard's
+# Time since "last assessed" (last_assessed_at), in days: (value, words, from, until). The dashboard's
 # chart of the same name counts these bands and links each bar to the list filtered by it.
 ASSESSED_BANDS = [
     ("under_30", "Under 30 days", 0, 30),
@@ -40,9 +40,9 @@ def assessed_band(value: str, now) -> Q:
     """The patients whose last assessment falls in the band `value` of ASSESSED_BANDS."""
     _, _, since, until = next(band for band in ASSESSED_BANDS if band[0] == value)
     if since is None:
-        return Q(staged_at__isnull=True)
-    condition = Q(staged_at__lte=now - timedelta(days=since))
-    return condition & Q(staged_at__gt=now - timedelta(days=until)) if until else condition
+        return Q(last_assessed_at__isnull=True)
+    condition = Q(last_assessed_at__lte=now - timedelta(days=since))
+    return condition & Q(last_assessed_at__gt=now - timedelta(days=until)) if until else condition
 
 
 # sort key -> (column, label). Only these columns can be sorted on: the key comes from the URL.
@@ -53,7 +53,7 @@ SORT_COLUMNS = {
     "msm": ("msm_total", "MSM total"),
     "mgh": ("mgh_score", "MGH-S"),
     "label": ("label", "Label"),
-    "assessed": ("staged_at", "Last assessed"),
+    "assessed": ("last_assessed_at", "Last assessed"),
 }
 DEFAULT_SORT = "name"
 SORT_CHOICES = [(key, label) for key, (_, label) in SORT_COLUMNS.items()] + [

@@ -113,7 +113,7 @@ class Patient(models.Model):
         "label",
         "regulatory_trd",
         "dtd_met",
-        "staged_at",
+        "last_assessed_at",
         "staged_on",
     )
 
@@ -146,7 +146,7 @@ class Patient(models.Model):
     dtd_met = models.BooleanField(null=True, blank=True)
     # When a clinician last changed the record and it was staged ("Last assessed" in the lists).
     # Restaging because the calendar moved (rules §1.1) does not change it.
-    staged_at = models.DateTimeField(null=True, blank=True)
+    last_assessed_at = models.DateTimeField(null=True, blank=True)
     # The day the stored staging is as of (rules §1.1 `assessed_on`). A staging dated before today
     # is recomputed before it is shown, printed or exported (patients.services.staging_as_of_today).
     staged_on = models.DateField(null=True, blank=True)
@@ -187,7 +187,7 @@ class Patient(models.Model):
             # filter ?dtd= / dtd_met__exact
             models.Index(fields=["clinic", "dtd_met", "name", "id"], name="patient_clinic_dtd"),
             # sort by last assessed (ascending); the changelist's "last assessed" filter
-            models.Index(fields=["clinic", "staged_at", "name", "id"], name="patient_clinic_staged_at"),
+            models.Index(fields=["clinic", "last_assessed_at", "name", "id"], name="patient_clinic_last_assessed"),
             # sort by MSM total (ascending); the changelist's MSM total filter
             models.Index(fields=["clinic", "msm_total", "name", "id"], name="patient_clinic_msm_total"),
             # sort by MGH-S (ascending)
@@ -211,8 +211,8 @@ class Patient(models.Model):
             models.Index(fields=["regulatory_trd", "name"], name="patient_regtrd"),
             # filter dtd_met__exact / __isnull, sort by DTD
             models.Index(fields=["dtd_met", "name"], name="patient_dtd"),
-            # "last assessed" filter (staged_at before a cut-off, or never) and sort
-            models.Index(fields=["staged_at"], name="patient_staged_at"),
+            # "last assessed" filter (last_assessed_at before a cut-off, or never) and sort
+            models.Index(fields=["last_assessed_at"], name="patient_last_assessed"),
             # recompute_staging --stale: the patients whose staging is dated before today.
             models.Index(fields=["staged_on"], name="patient_staged_on"),
         ]

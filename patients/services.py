@@ -127,7 +127,7 @@ def _date_staging(patient: Patient, episode: Episode | None, assessed_on: date, 
     """The staging is as of `assessed_on`; `assessed_at` is set when a clinician changed the record."""
     patient.staged_on = assessed_on if episode is not None else None
     if assessed_at is not None or episode is None:
-        patient.staged_at = assessed_at if episode is not None else None
+        patient.last_assessed_at = assessed_at if episode is not None else None
 
 
 def restage(patient: Patient, *, assessed_on: date | None = None, clinical_change: bool = True) -> bool:

@@ -13,10 +13,10 @@ Reasons (a patient may have several; the row lists each with its own link):
   §12.3: nothing rules the treatment out, but a criterion is not documented) — the patient
   page, whose eligibility panel names the criteria to document.
 
-How long a row has waited is counted from the patient's last assessment (`staged_at`): the need
+How long a row has waited is counted from the patient's last assessment (`last_assessed_at`): the need
 has been visible at least since then (for a reassessment, it fell due `reassessment_after_days`
 later). Scale: whether a patient needs something is decided in the database (EXISTS subqueries
-over the current episode, following the (clinic, staged_at, name, id) index in the list's
+over the current episode, following the (clinic, last_assessed_at, name, id) index in the list's
 order); a page loads its 25 patients and, for the words of each reason, their current episodes
 and trials: a fixed number of queries at any clinic size.
 """
@@ -115,7 +115,7 @@ def reason_conditions(clinics, now) -> dict[str, Q]:
     undocumented = Q(adherence_pct__isnull=True) | Q(outcome="", improvement_pct__isnull=True)
     due = Q(pk__in=[])
     for clinic in clinics:
-        due |= Q(clinic_id=clinic.pk, staged_at__lt=now - timedelta(days=clinic.reassessment_after_days))
+        due |= Q(clinic_id=clinic.pk, last_assessed_at__lt=now - timedelta(days=clinic.reassessment_after_days))
     # rules §12.3 `incomplete`, in any of the site's profiles (the result lists them in order, §12.1)
     incomplete = Q(pk__in=[])
     for index in range(len(configured_profiles().profiles)):
@@ -144,8 +144,14 @@ def worklist_queryset(patients, clinics, form: WorklistForm, *, now=None):
     needed = Q(pk__in=[])
     for reason in form.reasons():
         needed |= conditions[reason]
-    ordering = ["staged_at", "name", "pk"] if form.value("order") != "shortest" else ["-staged_at", "-name", "-pk"]
-    return patients.filter(needed).only("pk", "clinic_id", "name", "record_number", "staged_at").order_by(*ordering)
+    ordering = (
+        ["last_assessed_at", "name", "pk"]
+        if form.value("order") != "shortest"
+        else ["-last_assessed_at", "-name", "-pk"]
+    )
+    return (
+        patients.filter(needed).only("pk", "clinic_id", "name", "record_number", "last_assessed_at").order_by(*ordering)
+    )
 
 
 def needs_of(patient_ids, clinics, reasons, *, now=None) -> dict[int, set[str]]:
@@ -234,7 +240,7 @@ def work_items(patients, clinics, reasons, *, now=None) -> list[WorkItem]:
     eligibility = _eligibility_details(ids) if ids else {}
     items = []
     for patient in patients:
-        assessed = timezone.localdate(patient.staged_at) if patient.staged_at else None
+        assessed = timezone.localdate(patient.last_assessed_at) if patient.last_assessed_at else None
         item = WorkItem(patient, assessed, (today - assessed).days if assessed else None)
         for reason, (words, url_name, link_words) in REASONS.items():
             if reason not in needs.get(patient.pk, ()):

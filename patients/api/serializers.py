@@ -62,7 +62,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "label",
             "regulatory_trd",
             "dtd_met",
-            "staged_at",
+            "last_assessed_at",
         ]
         read_only_fields = [
             "id",
@@ -73,7 +73,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "label",
             "regulatory_trd",
             "dtd_met",
-            "staged_at",
+            "last_assessed_at",
         ]
         extra_kwargs = {
             "clinic": {

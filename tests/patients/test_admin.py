@@ -209,7 +209,7 @@ def test_superuser_clinic_filter(superuser_client, mixed_patients, other_clinic)
 
 def test_old_staging_filter_finds_patients_staged_long_ago(admin_client, mixed_patients):
     old = mixed_patients["single"]
-    Patient.objects.filter(pk=old.pk).update(staged_at=timezone.now() - timedelta(days=400))
+    Patient.objects.filter(pk=old.pk).update(last_assessed_at=timezone.now() - timedelta(days=400))
     assert listed_ids(admin_client.get(CHANGELIST, {"assessed": "12m"})) == {old.pk}
     assert listed_ids(admin_client.get(CHANGELIST, {"assessed": "6m"})) == {old.pk}
     assert listed_ids(admin_client.get(CHANGELIST, {"assessed": "30d"})) == {mixed_patients["trd"].pk}
@@ -343,7 +343,7 @@ def test_csv_export_of_the_selection(admin_client, mixed_patients):
     assert trd_row[1:4] == ["Ada Trd", "North Clinic", trd.get_thase_rush_stage_display()]
     assert trd_row[4] == str(trd.msm_total) and trd_row[6] == str(trd.mgh_score)
     assert trd_row[7:10] == ["TRD", "yes", "met" if trd.dtd_met else "not met"]
-    assert trd_row[10] == timezone.localdate(trd.staged_at).isoformat()
+    assert trd_row[10] == timezone.localdate(trd.last_assessed_at).isoformat()
     assert trd_row[11] == timezone.localdate().isoformat()  # an export is as of today (rules §1.1)
     assert trd_row[12] == trd.current_snapshot.ruleset
     assert by_record["N-003"][3:] == ["", "", "", "", "", "", "", "", "", ""]

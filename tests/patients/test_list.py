@@ -166,7 +166,7 @@ def test_sort_by_last_assessed(clinician_client, clinic):
     older = make_staged_trd_patient(clinic, name="Older Staging")
     newer = make_staged_trd_patient(clinic, name="Newer Staging")
     make_patient(clinic, name="Never Staged")
-    assert older.staged_at < newer.staged_at
+    assert older.last_assessed_at < newer.last_assessed_at
 
     assert _names(clinician_client.get(LIST, {"sort": "-assessed"})) == [
         "Newer Staging",

@@ -34,7 +34,7 @@ def test_seeds_staged_patients_covering_several_labels():
         result = patient.current_snapshot.result
         assert patient.label == result["classification"]["label"]
         assert patient.thase_rush_stage == result["thase_rush"]["stage"]
-        assert patient.staged_at == patient.current_snapshot.computed_at
+        assert patient.last_assessed_at == patient.current_snapshot.computed_at
     labels = set(patients.exclude(label="").values_list("label", flat=True))
     assert {"trd", "not_staged"} <= labels and len(labels) >= 4
     assert len(set(patients.values_list("thase_rush_stage", flat=True))) >= 3

@@ -84,7 +84,7 @@ def test_a_month_later_the_json_shows_duration_2_as_of_today(staged_on_day_one, 
 
 def test_restaging_on_read_writes_a_snapshot_only_when_the_result_changed(staged_on_day_one):
     patient = staged_on_day_one
-    assessed_at = patient.staged_at
+    assessed_at = patient.last_assessed_at
     with at(date(2026, 3, 12)):  # two days later: still ≤ 12 months, same result
         staging_as_of_today(patient)
     patient.refresh_from_db()
@@ -98,7 +98,7 @@ def test_restaging_on_read_writes_a_snapshot_only_when_the_result_changed(staged
     assert snapshot == again == patient.current_snapshot
     assert snapshot.assessed_on == MONTH_LATER
     # The calendar moved, no clinician assessed anything: "last assessed" stays.
-    assert patient.staged_at == assessed_at
+    assert patient.last_assessed_at == assessed_at
 
 
 def run_stale():

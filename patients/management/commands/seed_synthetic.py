@@ -309,7 +309,7 @@ class Command(BaseCommand):
         )
 
     def _seed_batch(self, rng, clinic, first_number, count, drugs, now: datetime) -> None:
-        staged_at = {}
+        last_assessed_at = {}
         histories = []
         for offset in range(count):
             moment = now - timedelta(days=rng.randint(0, STAGING_SPREAD_DAYS), minutes=rng.randint(0, 1440))
@@ -320,7 +320,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             Patient.objects.bulk_create([history.patient for history, _ in histories])
             for history, moment in histories:
-                staged_at[history.patient.pk] = moment
+                last_assessed_at[history.patient.pk] = moment
                 for episode in history.episodes:
                     episode.patient_id = history.patient.pk
             Episode.objects.bulk_create([episode for history, _ in histories for episode in history.episodes])
@@ -343,6 +343,6 @@ class Command(BaseCommand):
                 model.objects.bulk_create(rows)
         restage_many(
             [history.patient.pk for history, _ in histories],
-            assessed_at=lambda patient: staged_at[patient.pk],
+            assessed_at=lambda patient: last_assessed_at[patient.pk],
             batch_size=500,
         )
