@@ -122,6 +122,19 @@ def episode_new(request, pk):
     )
 
 
+def _save_and_restage(request, patient, what: str, *saves):
+    """Run the saves and restage in one transaction: (the redirect, []) when saved, or (None, the
+    conflict message) when someone else changed a row since the page was opened."""
+    try:
+        with transaction.atomic():
+            for save in saves:
+                save()
+            restage(patient)
+    except EditConflict as error:
+        return None, _conflict(error)
+    return _saved(request, patient, what), []
+
+
 @audits_patient_read()
 def trials_edit(request, pk):
     patient = get_visible_patient(request.user, pk)
@@ -137,13 +150,9 @@ def trials_edit(request, pk):
     )
     conflict = []
     if request.method == "POST" and formset.is_valid():
-        try:
-            with transaction.atomic():
-                formset.save_trials()
-                restage(patient)
-            return _saved(request, patient, "Trials")
-        except EditConflict as error:
-            conflict = _conflict(error)
+        saved, conflict = _save_and_restage(request, patient, "Trials", formset.save_trials)
+        if saved:
+            return saved
     return _render(
         request,
         "trials_form.html",
@@ -167,14 +176,9 @@ def courses_edit(request, pk):
     other_formset = OtherCourseFormSet(data, instance=episode, prefix="other")
     conflict = []
     if request.method == "POST" and ect_formset.is_valid() and other_formset.is_valid():
-        try:
-            with transaction.atomic():
-                ect_formset.save()
-                other_formset.save()
-                restage(patient)
-            return _saved(request, patient, "Courses")
-        except EditConflict as error:
-            conflict = _conflict(error)
+        saved, conflict = _save_and_restage(request, patient, "Courses", ect_formset.save, other_formset.save)
+        if saved:
+            return saved
     errors = error_summary(("ECT course", ect_formset), ("Other course", other_formset)) if data else []
     return _render(
         request,
@@ -196,13 +200,9 @@ def scores_edit(request, pk):
     formset = ScaleScoreFormSet(request.POST or None, instance=episode, prefix="scores")
     conflict = []
     if request.method == "POST" and formset.is_valid():
-        try:
-            with transaction.atomic():
-                formset.save()
-                restage(patient)
-            return _saved(request, patient, "Scale scores")
-        except EditConflict as error:
-            conflict = _conflict(error)
+        saved, conflict = _save_and_restage(request, patient, "Scale scores", formset.save)
+        if saved:
+            return saved
     return _render(
         request,
         "scores_form.html",
