@@ -8,19 +8,17 @@ by the panel's print form and `manage.py staging_report --profile`.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from patients.patient_page import eligibility_of, staging_view
 from staging.eligibility_presentation import find_profile
 from staging.models import GeneratedReport
-from staging.presentation import day
-from staging.report import RenderedPdf, render_pdf
-from staging.views import ReportUnavailable, load_staged_episode
+from staging.report import RenderedPdf, paper_heading
+from staging.views import ReportUnavailable, render_and_record, report_patient
 
 logger = logging.getLogger(__name__)
 
@@ -48,16 +46,12 @@ def packet_html(patient, snapshot, episode, profile_id: str, *, clinician_name: 
         {
             "profile": profile,
             "staging": staging,
-            "clinic_name": patient.clinic.name,
-            "clinician_name": clinician_name,
-            "generated_on": day(generated_on),
-            "patient": {
-                "name": patient.name,
-                "record_number": patient.record_number,
-                "date_of_birth": day(patient.date_of_birth),
-                "age": patient.age_on(generated_on),
-                "sex": patient.get_sex_display(),
-            },
+            **paper_heading(
+                report_patient(patient, generated_on),
+                clinic_name=patient.clinic.name,
+                clinician_name=clinician_name,
+                generated_on=generated_on,
+            ),
             "reason": reason,
             "snapshot_id": snapshot.pk,
         },
@@ -78,18 +72,9 @@ def produce_packet(
 
     Raises ReportUnavailable (no current staging) or UnknownProfile.
     """
-    paper_size = paper_size or settings.TRD_PAPER_SIZE
-    snapshot, episode = load_staged_episode(patient)  # restaged first when dated another day
-    clinician_name = (user.get_full_name() or user.get_username()) if user is not None else ""
-    today = timezone.localdate()
-    html = packet_html(
-        patient, snapshot, episode, profile_id, clinician_name=clinician_name, reason=reason.strip(), generated_on=today
-    )
-    rendered = render_pdf(html, paper_size)
-    record = GeneratedReport.record(
+    rendered, record, today = render_and_record(
         patient,
-        snapshot,
-        rendered,
+        functools.partial(packet_html, patient, profile_id=profile_id, reason=reason.strip()),
         user=user,
         generated_by=generated_by,
         channel=channel,

@@ -138,7 +138,24 @@ class ReportPatient:
     sex: str  # in words
 
 
-def _svg_data_uri(svg: str) -> str:
+def paper_heading(patient: ReportPatient, *, clinic_name: str, clinician_name: str, generated_on: date) -> dict:
+    """Who a printed page is about, for whom and when: the staging report and the eligibility
+    packet (staging/packet.py) head their pages alike."""
+    return {
+        "clinic_name": clinic_name,
+        "clinician_name": clinician_name,
+        "generated_on": day(generated_on),
+        "patient": {
+            "name": patient.name,
+            "record_number": patient.record_number,
+            "date_of_birth": day(patient.date_of_birth),
+            "age": patient.age,
+            "sex": patient.sex,
+        },
+    }
+
+
+def svg_data_uri(svg: str) -> str:
     """An <img> source: the picture is drawn as an image, so its own styles stay inside it."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
@@ -165,19 +182,10 @@ def build_report_context(
     it (the same object the patient page renders), and what only the paper needs."""
     return {
         "staging": staging,
-        "clinic_name": clinic_name,
-        "clinician_name": clinician_name,
-        "generated_on": day(generated_on),
-        "patient": {
-            "name": patient.name,
-            "record_number": patient.record_number,
-            "date_of_birth": day(patient.date_of_birth),
-            "age": patient.age,
-            "sex": patient.sex,
-        },
+        **paper_heading(patient, clinic_name=clinic_name, clinician_name=clinician_name, generated_on=generated_on),
         "episode_fact_rows": _rows_of_two(staging.episode),
         "complexity_factor_rows": _rows_of_two(staging.dtd.complexity_factors),
-        "timeline_src": _svg_data_uri(timeline_svg) if timeline_svg else "",
+        "timeline_src": svg_data_uri(timeline_svg) if timeline_svg else "",
         "ruleset": staging.ruleset,
         "snapshot_id": snapshot_id,
         "computed_at": day(computed_at.date()) if computed_at else "—",

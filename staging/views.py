@@ -6,9 +6,10 @@ Django-free content and rendering.
 
 from __future__ import annotations
 
-import base64
+import functools
 import logging
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -26,7 +27,7 @@ from patients.patient_page import eligibility_of, staging_view
 from patients.services import staging_as_of_today
 from patients.timeline import render_timeline_svg
 from staging.models import GeneratedReport
-from staging.report import RenderedPdf, ReportPatient, build_report_context, render_pdf
+from staging.report import RenderedPdf, ReportPatient, build_report_context, render_pdf, svg_data_uri
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +69,19 @@ def printed_history(episode) -> dict:
     the picture keeps its own styles."""
     history = history_panel(episode, compact=True)
     if history["points"]:
-        history["src"] = "data:image/svg+xml;base64," + base64.b64encode(history["svg"].encode("utf-8")).decode("ascii")
+        history["src"] = svg_data_uri(history["svg"])
     return history
+
+
+def report_patient(patient, on: date) -> ReportPatient:
+    """The patient's details as a page printed that day gives them."""
+    return ReportPatient(
+        name=patient.name,
+        record_number=patient.record_number,
+        date_of_birth=patient.date_of_birth,
+        age=patient.age_on(on),
+        sex=patient.get_sex_display(),
+    )
 
 
 def report_html(patient, snapshot, episode, *, clinician_name: str, generated_on=None) -> str:
@@ -77,13 +89,7 @@ def report_html(patient, snapshot, episode, *, clinician_name: str, generated_on
     staging = staging_view(patient, snapshot, episode)
     context = build_report_context(
         staging,
-        patient=ReportPatient(
-            name=patient.name,
-            record_number=patient.record_number,
-            date_of_birth=patient.date_of_birth,
-            age=patient.age_on(generated_on),
-            sex=patient.get_sex_display(),
-        ),
+        patient=report_patient(patient, generated_on),
         clinic_name=patient.clinic.name,
         clinician_name=clinician_name,
         generated_on=generated_on,
@@ -96,6 +102,34 @@ def report_html(patient, snapshot, episode, *, clinician_name: str, generated_on
     return render_to_string("staging/report.html", context)
 
 
+def render_and_record(
+    patient, write_html, *, user, generated_by: str | None, channel: str, paper_size: str | None, **kind
+) -> tuple[RenderedPdf, GeneratedReport, date]:
+    """The staging as of today written by `write_html(snapshot, episode, clinician_name=,
+    generated_on=)`, rendered to PDF and recorded with who produced which bytes (`kind`: the
+    record's kind and profile); returns the PDF, its record and the day it is dated.
+
+    Shared by the staging report and the eligibility packet (staging/packet.py).
+    """
+    paper_size = paper_size or settings.TRD_PAPER_SIZE
+    snapshot, episode = load_staged_episode(patient)  # restaged first when dated another day
+    clinician_name = (user.get_full_name() or user.get_username()) if user is not None else ""
+    today = timezone.localdate()
+    html = write_html(snapshot, episode, clinician_name=clinician_name, generated_on=today)
+    rendered = render_pdf(html, paper_size)
+    record = GeneratedReport.record(
+        patient,
+        snapshot,
+        rendered,
+        user=user,
+        generated_by=generated_by,
+        channel=channel,
+        paper_size=paper_size,
+        **kind,
+    )
+    return rendered, record, today
+
+
 def produce_report(
     patient,
     *,
@@ -105,16 +139,9 @@ def produce_report(
     paper_size: str | None = None,
 ) -> ProducedReport:
     """Render the patient's current staging to PDF and record who produced which bytes."""
-    paper_size = paper_size or settings.TRD_PAPER_SIZE
-    snapshot, episode = load_staged_episode(patient)
-    clinician_name = (user.get_full_name() or user.get_username()) if user is not None else ""
-    today = timezone.localdate()
-    html = report_html(patient, snapshot, episode, clinician_name=clinician_name, generated_on=today)
-    rendered = render_pdf(html, paper_size)
-    record = GeneratedReport.record(
+    rendered, record, today = render_and_record(
         patient,
-        snapshot,
-        rendered,
+        functools.partial(report_html, patient),
         user=user,
         generated_by=generated_by,
         channel=channel,
