@@ -16,7 +16,7 @@ from patients.forms.courses import MAX_COURSES, EctCourseForm, OtherCourseForm
 from patients.forms.episode import EndEpisodeForm, EpisodeForm
 from patients.forms.patient import PatientForm
 from patients.forms.scores import MAX_SCORES, ScaleScoreForm
-from patients.forms.trials import MAX_TRIALS, trial_formset_class
+from patients.forms.trials import MAX_TRIALS, TrialForm, trial_formset_class
 
 __all__ = [
     "MAX_COURSES",
@@ -28,6 +28,7 @@ __all__ = [
     "OtherCourseForm",
     "PatientForm",
     "ScaleScoreForm",
+    "TrialForm",
     "augmentation_line",
     "bind",
     "require_valid",

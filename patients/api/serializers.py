@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from patients.api.forms import augmentation_line
+from patients.api.forms import TrialForm, augmentation_line
 from patients.models import (
     LABEL_CHOICES,
     MSM_CATEGORY_CHOICES,
@@ -41,6 +41,11 @@ class ProblemSerializer(serializers.Serializer):
     errors = ProblemErrorSerializer(many=True, required=False, help_text="Each invalid field, with its path.")
 
 
+# The stored staging summary as the API shows it, read only: the snapshot it comes from and the day
+# it holds for are the detail's `staging`.
+_STAGING_SUMMARY = [name for name in Patient.STAGING_SUMMARY_FIELDS if name not in ("current_snapshot", "staged_on")]
+
+
 class PatientSerializer(serializers.ModelSerializer):
     # "" until the patient is first staged (no current episode yet)
     msm_category = serializers.ChoiceField(choices=[("", "Not staged"), *MSM_CATEGORY_CHOICES], read_only=True)
@@ -48,33 +53,8 @@ class PatientSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Patient
-        fields = [
-            "id",
-            "record_number",
-            "name",
-            "date_of_birth",
-            "sex",
-            "clinic",
-            "thase_rush_stage",
-            "msm_total",
-            "msm_category",
-            "mgh_score",
-            "label",
-            "regulatory_trd",
-            "dtd_met",
-            "last_assessed_at",
-        ]
-        read_only_fields = [
-            "id",
-            "thase_rush_stage",
-            "msm_total",
-            "msm_category",
-            "mgh_score",
-            "label",
-            "regulatory_trd",
-            "dtd_met",
-            "last_assessed_at",
-        ]
+        fields = ["id", "record_number", "name", "date_of_birth", "sex", "clinic", *_STAGING_SUMMARY]
+        read_only_fields = ["id", *_STAGING_SUMMARY]
         extra_kwargs = {
             "clinic": {
                 "required": False,
@@ -174,25 +154,8 @@ class TrialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Trial
-        fields = [
-            "id",
-            "position",
-            "drug",
-            "drug_class",
-            "min_adequate_dose_mg",
-            "dose_mg_per_day",
-            "weeks_at_dose",
-            "started_on",
-            "ended_on",
-            "adherence_pct",
-            "improvement_pct",
-            "outcome",
-            "improvement_scale",
-            "baseline_score",
-            "end_score",
-            "augmentation",
-            "augmentations",
-        ]
+        # The page's fields in its order: the API validates a trial with the page's form.
+        fields = ["id", "position", *TrialForm.Meta.fields, "augmentation", "augmentations"]
         read_only_fields = ["id", "position", "augmentations"]
         extra_kwargs = {"weeks_at_dose": {"required": False}}
 
