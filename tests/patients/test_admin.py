@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.admin import CSV_HEADER
 from patients.models import Membership, Patient, StagingSnapshot
 from patients.services import restage
 from tests.factories import make_episode, make_patient, make_patients, make_staged_trd_patient, make_trial, make_user
@@ -322,21 +323,7 @@ def test_csv_export_of_the_selection(admin_client, mixed_patients):
     assert response["Content-Type"].startswith("text/csv")
     assert "Ada" not in response["Content-Disposition"] and "N-001" not in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0] == [
-        "Record number",
-        "Name",
-        "Clinic",
-        "Thase-Rush stage",
-        "MSM total",
-        "MSM category",
-        "MGH-S",
-        "Label",
-        "Regulatory TRD",
-        "DTD",
-        "Last assessed",
-        "Staging as of",
-        "Ruleset",
-    ]
+    assert rows[0] == CSV_HEADER
     assert len(rows) == 3
     by_record = {row[0]: row for row in rows[1:]}
     trd_row = by_record["N-001"]

@@ -11,27 +11,14 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.forms.trials import TrialForm
 from patients.models import Augmentation, EctCourse, Episode, OtherCourse, ScaleScore, StagingSnapshot, Trial
 from patients.services import restage
-from staging.engine.inputs import SCREENING_ITEMS
+from tests.entry_posts import episode_post
 from tests.factories import make_episode, make_patient, make_trial
 
-TRIAL_FIELDS = (
-    "drug",
-    "drug_class",
-    "min_adequate_dose_mg",
-    "dose_mg_per_day",
-    "weeks_at_dose",
-    "started_on",
-    "ended_on",
-    "adherence_pct",
-    "improvement_pct",
-    "improvement_scale",
-    "baseline_score",
-    "end_score",
-    "outcome",
-    "augmentation",
-)
+# What a trial row posts (the page's fields and its augmentation line), empty unless a test fills it.
+TRIAL_FIELDS = (*TrialForm.Meta.fields, "augmentation")
 
 
 def url(name, patient):
@@ -293,18 +280,6 @@ def test_login_is_required(client, patient):
 
 
 # --- episode --------------------------------------------------------------------------------
-
-
-def episode_post(prefix: str = "", **fields) -> dict:
-    data = {
-        "onset": "2025-03-01",
-        "severity": "moderate",
-        "functional_impairment": "",
-        "psychosocial_stressors": "",
-        **dict.fromkeys(SCREENING_ITEMS, "not_screened"),
-        **fields,
-    }
-    return {f"{prefix}-{name}" if prefix else name: value for name, value in data.items()}
 
 
 @pytest.mark.django_db
