@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from staging.engine.calendar import add_months
+from staging.engine.inputs import SCREENING_ITEMS
 
 # A trial is titrated for a while before it reaches the dose it is judged on, and the next one
 # starts after a short gap: both only shape the timeline, never the staging.
@@ -102,20 +103,7 @@ def date_of_birth(age: int, today: date, birthday_months_ago: int) -> date:
     return add_months(today, -(age * 12 + birthday_months_ago))
 
 
-ALL_SCREENED_NEGATIVE = dict.fromkeys(
-    (
-        "bipolar_spectrum",
-        "thyroid_function",
-        "vitamin_b12",
-        "vitamin_d",
-        "sleep_apnoea",
-        "substance_use",
-        "adhd",
-        "ptsd",
-        "drug_interactions",
-    ),
-    "screened_negative",
-)
+ALL_SCREENED_NEGATIVE = dict.fromkeys(SCREENING_ITEMS, "screened_negative")
 PARTLY_SCREENED = {"bipolar_spectrum": "screened_negative", "thyroid_function": "screened_negative"}
 
 

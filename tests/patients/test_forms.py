@@ -15,6 +15,7 @@ from patients.forms.scores import ScaleScoreForm
 from patients.forms.trials import improvement_from_scores, trial_formset_class, weeks_between
 from patients.models import Episode
 from staging.engine.catalogue import default_catalogue
+from tests.entry_posts import episode_post
 from tests.factories import make_episode, make_patient, make_trial
 
 pytestmark = pytest.mark.django_db
@@ -307,34 +308,10 @@ def test_an_existing_trial_shows_its_augmentations_as_text(clinic):
 # --- episode (rules §1.1, §8) ---------------------------------------------------------------
 
 
-def episode_data(**fields):
-    return {
-        "onset": "2025-03-01",
-        "severity": "moderate",
-        "functional_impairment": "",
-        "psychosocial_stressors": "",
-        **dict.fromkeys(
-            (
-                "bipolar_spectrum",
-                "thyroid_function",
-                "vitamin_b12",
-                "vitamin_d",
-                "sleep_apnoea",
-                "substance_use",
-                "adhd",
-                "ptsd",
-                "drug_interactions",
-            ),
-            "not_screened",
-        ),
-        **fields,
-    }
-
-
 def test_episode_form_saves_comorbidities_stressors_and_screening(clinic):
     patient = make_patient(clinic)
     form = EpisodeForm(
-        episode_data(
+        episode_post(
             comorbidities=["anxiety", "ptsd"],
             psychosocial_stressors="yes",
             vitamin_d="positive",
@@ -353,21 +330,21 @@ def test_episode_form_saves_comorbidities_stressors_and_screening(clinic):
 
 @pytest.mark.parametrize("typed, stored", [("yes", True), ("no", False), ("", None)])
 def test_psychosocial_stressors_yes_no_unknown(typed, stored):
-    form = EpisodeForm(episode_data(psychosocial_stressors=typed))
+    form = EpisodeForm(episode_post(psychosocial_stressors=typed))
     assert form.is_valid(), form.errors.as_json()
     assert form.cleaned_data["psychosocial_stressors"] is stored
 
 
 def test_onset_cannot_be_in_the_future():
     assert_error(
-        EpisodeForm(episode_data(onset=TOMORROW.isoformat())), "onset", "The episode cannot start in the future."
+        EpisodeForm(episode_post(onset=TOMORROW.isoformat())), "onset", "The episode cannot start in the future."
     )
 
 
 def test_severity_is_required_and_the_suggestion_is_shown_as_help():
     from staging.engine.severity import suggest_severity
 
-    assert "severity" in EpisodeForm(episode_data(severity="")).errors
+    assert "severity" in EpisodeForm(episode_post(severity="")).errors
     suggestion = suggest_severity("MADRS", 28)  # 20–34 is moderate (rules §1.1, Snaith 1986)
     form = EpisodeForm(severity_suggestion=suggestion)
     assert suggestion.severity == "moderate"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import EctCourse, Episode, OtherCourse, ScaleScore, Trial
+from tests.entry_posts import episode_post
 from tests.factories import make_episode, make_patient
 
 BORN = date(1961, 3, 12)
@@ -19,28 +20,6 @@ TOMORROW = (timezone.localdate() + timedelta(days=1)).isoformat()
 @pytest.fixture
 def patient(clinic):
     return make_patient(clinic, date_of_birth=BORN)
-
-
-def _episode_post(onset: str) -> dict:
-    return {
-        "onset": onset,
-        "severity": "moderate",
-        "functional_impairment": "",
-        "psychosocial_stressors": "",
-    } | dict.fromkeys(
-        (
-            "bipolar_spectrum",
-            "thyroid_function",
-            "vitamin_b12",
-            "vitamin_d",
-            "sleep_apnoea",
-            "substance_use",
-            "adhd",
-            "ptsd",
-            "drug_interactions",
-        ),
-        "not_screened",
-    )
 
 
 def _rows(prefix: str, **fields) -> dict:
@@ -66,7 +45,7 @@ def _refused(response, message: str, typed: str) -> None:
     ],
 )
 def test_episode_onset(clinician_client, patient, onset, message):
-    response = clinician_client.post(reverse("patients:episode", args=[patient.pk]), _episode_post(onset))
+    response = clinician_client.post(reverse("patients:episode", args=[patient.pk]), episode_post(onset=onset))
     _refused(response, message, onset)
     assert not Episode.objects.exists()
 
@@ -75,7 +54,7 @@ def test_episode_onset(clinician_client, patient, onset, message):
 def test_an_onset_before_1900_is_refused_for_a_patient_born_before_it(clinician_client, clinic):
     """The 1900 bound holds even where the date of birth does not reach it (an imported record)."""
     patient = make_patient(clinic, date_of_birth=date(1895, 1, 1))
-    response = clinician_client.post(reverse("patients:episode", args=[patient.pk]), _episode_post("1899-06-01"))
+    response = clinician_client.post(reverse("patients:episode", args=[patient.pk]), episode_post(onset="1899-06-01"))
     _refused(response, "The episode cannot start before 1900: check the year.", "1899-06-01")
 
 
@@ -132,7 +111,7 @@ def test_end_of_the_current_episode_cannot_be_in_the_future(clinician_client, pa
     make_episode(patient, onset=date(2024, 1, 1))
     response = clinician_client.post(
         reverse("patients:episode_new", args=[patient.pk]),
-        {"ended_on": "2205-01-01"} | {f"new-{name}": value for name, value in _episode_post("2025-01-01").items()},
+        {"ended_on": "2205-01-01"} | episode_post("new", onset="2025-01-01"),
     )
     _refused(response, "The episode cannot end in the future.", "2205-01-01")
     assert Episode.objects.get().ended_on is None

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from patients.models import Patient
+from staging.engine.inputs import SCREENING_ITEMS
 from tests.factories import PASSWORD, make_user
 from trd_clinic.logging import strip_query_strings
 
@@ -71,20 +72,7 @@ def test_a_full_workflow_logs_nothing_identifying(client, clinic, captured_logs)
             "onset": "2025-01-10",
             "severity": "severe",
             "functional_impairment": "moderate",
-            **dict.fromkeys(
-                (
-                    "bipolar_spectrum",
-                    "thyroid_function",
-                    "vitamin_b12",
-                    "vitamin_d",
-                    "sleep_apnoea",
-                    "substance_use",
-                    "adhd",
-                    "ptsd",
-                    "drug_interactions",
-                ),
-                "not_screened",
-            ),
+            **dict.fromkeys(SCREENING_ITEMS, "not_screened"),
         },
     )
     assert episode.status_code == 302, episode.content.decode()[:3000]
