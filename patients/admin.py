@@ -33,16 +33,7 @@ from patients.concurrency import EditConflict, check_version, claim_version
 from patients.csv_export import Echo as _Echo
 from patients.csv_export import csv_safe
 from patients.forms.patient import check_date_of_birth
-from patients.models import (
-    Clinic,
-    EctCourse,
-    Episode,
-    Membership,
-    OtherCourse,
-    Patient,
-    ScaleScore,
-    Trial,
-)
+from patients.models import Clinic, EctCourse, Episode, Membership, OtherCourse, Patient, ScaleScore, Trial
 from patients.pagination import IdsFirstPaginator
 from patients.permissions import make_clinic_admin_user
 from patients.services import restage, restage_many, stale_patients

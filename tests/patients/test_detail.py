@@ -9,14 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from patients.models import ScaleScore
 from patients.services import restage
-from tests.factories import (
-    make_ect,
-    make_episode,
-    make_other_course,
-    make_patient,
-    make_staged_trd_patient,
-    make_trial,
-)
+from tests.factories import make_ect, make_episode, make_other_course, make_patient, make_staged_trd_patient, make_trial
 
 
 def _detail(client, patient):

@@ -25,16 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from patients.models import (
-    Augmentation,
-    Clinic,
-    EctCourse,
-    Episode,
-    OtherCourse,
-    Patient,
-    ScaleScore,
-    Trial,
-)
+from patients.models import Augmentation, Clinic, EctCourse, Episode, OtherCourse, Patient, ScaleScore, Trial
 from patients.progress import ProgressBar
 from patients.services import restage_many
 from staging.engine import inputs as vocabulary
