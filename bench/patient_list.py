@@ -1,25 +1,30 @@
-"""Benchmark the clinician's patient list and the admin changelist at 1,000 and 100,000 patients.
+"""Benchmark the patient list, the admin changelist, the dashboard and the worklist at 1,000 and
+100,000 patients (PostgreSQL).
 
     .venv/bin/python bench/patient_list.py [--small 1000] [--large 100000] [--requests 30]
-                                           [--rounds 3] [--keep] [--reuse] [--drop]
+                                           [--rounds 3] [--keep] [--reuse] [--drop] [--only VIEW ...]
 
 Creates its own PostgreSQL database (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/trd_bench), migrates it, seeds the small data set, copies it
 (<name>_small), grows the first to the large one, measures both sizes in alternating rounds,
 and drops both databases at the end.
 
-Seeding 100,000 patients takes minutes. While iterating: `--keep` keeps both databases afterwards; `--reuse` measures those two again (after
-migrating them, so a new index is picked up) without seeding; `--drop` drops both and exits.
-Prints JSON lines:
+Seeding 100,000 patients takes about ten minutes. While iterating: `--keep` keeps both databases
+afterwards; `--reuse` measures those two again (after migrating them, so a new index or column is
+picked up) without seeding; `--drop` drops both and exits; `--minutes` bounds the measuring
+(not the seeding). Prints JSON lines:
 
   {"kind": "seed", ...}                       seeding time
   {"kind": "latency", "view", "patients", "p50_ms", "p95_ms", "queries"}   (view "floor": the log-in page)
-  {"kind": "scaling", "view", "p95_small_ms", "p95_large_ms", "floor_p95_ms", "limit_ms", "ok", "same_queries"}
+  {"kind": "scaling", "view", "p95_small_ms", "p95_large_ms", "floor_p95_ms", "target_ms",
+   "under_target", "same_queries"}
   {"kind": "explain", "query", "seq_scan_on_patient", "plan"}
 
-Targets (issue): p95 at the large size ≤ 1.5 × p95 at the small size, identical query counts,
-p95 under 100 ms, no sequential scan of the patient table. This is a measurement, not a test:
-it reports, it does not fail the build.
+Targets (issues 9 and 13): at the large size p95 under 100 ms for the list and the admin, under
+150 ms for the dashboard and the worklist; identical query counts at both sizes; no sequential
+scan of the patient table for the list's queries. This is a measurement, not a test: it reports,
+it does not fail the build. The floor, measured in the same rounds, shows what any request costs
+on this machine at that moment.
 """
 
 from __future__ import annotations
@@ -53,7 +58,17 @@ VIEWS = {
         "clinic_admin",
     ),
     "admin_search": ("admin:patients_patient_changelist", {"q": "patel"}, "clinic_admin"),
+    "dashboard_clinician": ("patients:dashboard", {}, "clinician"),
+    "dashboard_clinic_admin": ("patients:dashboard", {}, "clinic_admin"),
+    "worklist_page_1": ("patients:worklist", {}, "clinician"),
+    "worklist_reason_screening": ("patients:worklist", {"reason": "screening"}, "clinician"),
+    "worklist_reason_referral": ("patients:worklist", {"reason": "referral"}, "clinician"),
+    "worklist_page_40": ("patients:worklist", {"page": "40"}, "clinician"),
+    "list_became_trd_this_month": ("patients:list", {"became_trd": time.strftime("%Y-%m")}, "clinician"),
 }
+# p95 at the large size, per view: 100 ms for the list and the admin (issue 9), 150 ms for the
+# dashboard and the worklist (issue 13)
+TARGET_MS = {view: 150 if view.startswith(("dashboard", "worklist")) else 100 for view in VIEWS}
 # The floor: the log-in page for a visitor, through the same middleware, reading no patient.
 # Measured in the same rounds, it shows what any request costs on this machine at that moment
 # (eight people share two cores while this runs), next to each view's figure.
@@ -157,22 +172,9 @@ def seed(count: int, seed_value: int) -> None:
 
 
 def migrate() -> None:
-    """`migrate`, tolerating raw SQL with a literal % (a PL/pgSQL RAISE format) passed without
-    params: Django's PostgreSQL schema editor would treat it as a placeholder. Only the bench
-    does this; the migration itself should pass params=None (reported to the team)."""
     from django.core.management import call_command
-    from django.db.backends.postgresql.schema import DatabaseSchemaEditor
 
-    original = DatabaseSchemaEditor.execute
-
-    def execute(self, sql, params=()):
-        return original(self, sql, None if params == () and "%" in str(sql) else params)
-
-    DatabaseSchemaEditor.execute = execute
-    try:
-        call_command("migrate", verbosity=0)
-    finally:
-        DatabaseSchemaEditor.execute = original
+    call_command("migrate", verbosity=0)
 
 
 def make_users():
@@ -282,7 +284,7 @@ def explain_queries(users) -> None:
     }
     request = RequestFactory().get("/admin/patients/patient/", {"label__exact": "trd"})
     request.user = users["clinic_admin"]
-    changelist = site._registry[Patient].get_changelist_instance(request)
+    changelist = site.get_model_admin(Patient).get_changelist_instance(request)
     queries["admin_filter_label_trd"] = changelist.queryset[: changelist.list_per_page]
     for name, queryset in queries.items():
         plan = queryset.explain()
@@ -297,7 +299,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30, help="Timed requests per view and size.")
     parser.add_argument("--rounds", type=int, default=3, help="Alternate the sizes this many times.")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--minutes", type=float, default=40, help="Stop measuring after this long.")
+    parser.add_argument("--minutes", type=float, default=20, help="Stop measuring after this long.")
     parser.add_argument(
         "--keep", action="store_true", help="Keep the large database and a copy of the small one afterwards."
     )
@@ -320,7 +322,6 @@ def main() -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trd_clinic.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")  # development settings: DJANGO_DEBUG is off unless set
-    deadline = time.monotonic() + arguments.minutes * 60
     reuse = arguments.reuse and database_exists(database_url) and database_exists(small_url)
     if arguments.reuse and not reuse:
         emit(kind="note", message="nothing kept to reuse: seeding")
@@ -345,6 +346,7 @@ def main() -> None:
             make_users()
             copy_database(database_url, small_url)  # the small data set, measured next to the large
             seed(arguments.large - arguments.small, arguments.seed + 1)
+        deadline = time.monotonic() + arguments.minutes * 60  # the measuring only, not the seeding
         measured = measure(
             [(arguments.small, small_url), (arguments.large, database_url)],
             arguments.requests,
@@ -356,16 +358,14 @@ def main() -> None:
         users = make_users()
         for view in VIEWS:
             if view in small and view in large:
-                limit = 1.5 * small[view]["p95_ms"]
                 emit(
                     kind="scaling",
                     view=view,
                     p95_small_ms=small[view]["p95_ms"],
                     p95_large_ms=large[view]["p95_ms"],
                     floor_p95_ms=large.get("floor", {}).get("p95_ms"),
-                    limit_ms=round(limit, 1),
-                    ok=large[view]["p95_ms"] <= limit,
-                    under_100_ms=large[view]["p95_ms"] < 100,
+                    target_ms=TARGET_MS[view],
+                    under_target=large[view]["p95_ms"] < TARGET_MS[view],
                     same_queries=small[view]["queries"] == large[view]["queries"],
                 )
         explain_queries(users)
