@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 want_test=${1:-}
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+[ -x /usr/bin/python3.11 ] && packages+=(python3.11-venv)  # venv for Debian's python3.11 (below)
 [ "$want_test" = test ] && packages+=(chromium poppler-utils)
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
@@ -21,7 +22,14 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   fi
 fi
 
-[ -x .venv/bin/python ] || python3 -m venv .venv
+# The interpreter: Debian's python3.11 where there is one, else python3. Debian builds it with
+# profile-guided optimisation and LTO; a python3 compiled without --enable-optimizations (pyenv's
+# default, this machine's python3) stages about 20 % slower (bench/staging.py, docs/decisions.md).
+python=python3
+if [ -x /usr/bin/python3.11 ] && /usr/bin/python3.11 -c "import ensurepip" 2>/dev/null; then
+  python=/usr/bin/python3.11
+fi
+[ -x .venv/bin/python ] || "$python" -m venv .venv
 extras=""
 [ "$want_test" = test ] && extras="[test]"
 # (This machine's pip configuration names local mirrors that may be absent: drop that noise only.)
