@@ -116,6 +116,9 @@ class Patient(models.Model):
         "last_assessed_at",
         "staged_on",
     )
+    # What the current episode still needs (the worklist's stored reasons, patients.needs):
+    # written with the summary by patients.services on every restage, result changed or not.
+    NEEDS_FIELDS = ("needs_screening", "needs_trials", "needs_referral", "needs_eligibility")
 
     SEX_CHOICES = [("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not recorded")]
 
@@ -150,6 +153,17 @@ class Patient(models.Model):
     # The day the stored staging is as of (rules §1.1 `assessed_on`). A staging dated before today
     # is recomputed before it is shown, printed or exported (patients.services.staging_as_of_today).
     staged_on = models.DateField(null=True, blank=True)
+    # The worklist's reasons that edits, not the calendar, change (patients.needs decides them
+    # from the staging input and result; all False without a current episode). Stored so the
+    # worklist filters on columns instead of searching every episode of the clinic per page.
+    # rules §8, from Thase–Rush stage II (§4.1): a pseudo-resistance item not screened
+    needs_screening = models.BooleanField(default=False)
+    # rules §3.1 / §3.2: a trial whose outcome (no outcome, no improvement) or adherence is not documented
+    needs_trials = models.BooleanField(default=False)
+    # rules §5 regulatory TRD, and no ECT, esketamine, rTMS or VNS course in the current episode
+    needs_referral = models.BooleanField(default=False)
+    # rules §12.3: a treatment eligibility profile `incomplete`
+    needs_eligibility = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name", "pk"]

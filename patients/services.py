@@ -1,7 +1,8 @@
 """Turn a patient's records into an engine input and keep the stored staging current.
 
 Every change to a patient's current episode (or anything in it) ends with `restage` inside the
-same transaction, so the list pages can filter and sort on stored values and never recompute.
+same transaction, so the list pages and the worklist can filter and sort on stored values and
+never recompute.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from patients.models import Episode, Patient, StagingSnapshot, Trial
+from patients.needs import STORED_REASONS, needs
 from staging.engine import inputs as engine_inputs
 from staging.engine import stage
 from staging.engine.interchange import record_to_dict, result_to_dict
@@ -102,7 +104,10 @@ def build_staging_input(patient: Patient, episode: Episode, assessed_on: date) -
     )
 
 
-_SUMMARY_FIELDS = Patient.STAGING_SUMMARY_FIELDS
+# Everything restaging writes on Patient: the staging summary and what the episode needs.
+_SUMMARY_FIELDS = Patient.STAGING_SUMMARY_FIELDS + Patient.NEEDS_FIELDS
+# An episode's engine input and its result as stored (rules §10): what restaging has in hand.
+_Staged = tuple[engine_inputs.StagingInput, dict]
 
 
 def _apply_summary(patient: Patient, snapshot: StagingSnapshot | None) -> None:
@@ -121,6 +126,17 @@ def _apply_summary(patient: Patient, snapshot: StagingSnapshot | None) -> None:
     patient.label = result["classification"]["label"]
     patient.regulatory_trd = result["classification"]["regulatory_trd"]
     patient.dtd_met = result["dtd"]["met"]
+
+
+def _apply_needs(patient: Patient, staged: _Staged | None) -> None:
+    """The worklist's stored reasons, from this staging's input and result (patients.needs).
+
+    Refreshed on every restage, whether or not a new snapshot is written: the input can change
+    without the result changing (a course recorded with no outcome yet ends a referral need).
+    """
+    applying = needs(*staged) if staged is not None else frozenset()
+    for reason in STORED_REASONS:
+        setattr(patient, f"needs_{reason}", reason in applying)
 
 
 def _date_staging(patient: Patient, episode: Episode | None, assessed_on: date, assessed_at) -> None:
@@ -143,12 +159,14 @@ def restage(patient: Patient, *, assessed_on: date | None = None, clinical_chang
     now = timezone.now()
     with transaction.atomic():
         episode = current_episode(patient)
-        snapshot = _new_snapshot_if_changed(patient, episode, assessed_on, now, configured_catalogue())
+        computed = _stage(patient, episode, assessed_on, configured_catalogue())
+        snapshot = _new_snapshot_if_changed(patient, episode, computed, assessed_on, now)
         changed = snapshot is not None or (episode is None and patient.current_snapshot_id is not None)
         if snapshot is not None:
             snapshot.save()
         if changed:
             _apply_summary(patient, snapshot)
+        _apply_needs(patient, computed)
         _date_staging(patient, episode, assessed_on, now if clinical_change else None)
         Patient.objects.filter(pk=patient.pk).update(**{field: getattr(patient, field) for field in _SUMMARY_FIELDS})
     return changed
@@ -184,14 +202,25 @@ def _json_ready(value):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def _new_snapshot_if_changed(
-    patient: Patient, episode: Episode | None, assessed_on: date, computed_at, catalogue
-) -> StagingSnapshot | None:
-    """An unsaved snapshot of the episode's staging, or None when there is nothing new to store."""
+def _stage(patient: Patient, episode: Episode | None, assessed_on: date, catalogue) -> _Staged | None:
+    """The episode staged as of `assessed_on`, or None without a current episode."""
     if episode is None:
         return None
     record = build_staging_input(patient, episode, assessed_on)
-    result = _json_ready(result_to_dict(stage(record, catalogue, configured_profiles())))
+    return record, _json_ready(result_to_dict(stage(record, catalogue, configured_profiles())))
+
+
+def _new_snapshot_if_changed(
+    patient: Patient,
+    episode: Episode | None,
+    staged: _Staged | None,
+    assessed_on: date,
+    computed_at,
+) -> StagingSnapshot | None:
+    """An unsaved snapshot of the episode's staging, or None when there is nothing new to store."""
+    if staged is None:
+        return None
+    record, result = staged
     previous = patient.current_snapshot
     if previous is not None and previous.episode_id == episode.pk and previous.result == result:
         return None
@@ -274,7 +303,8 @@ def restage_many(
                 moment = assessed_at(patient) if assessed_at else None
                 day = assessed_on or timezone.localdate(moment or timezone.now())
                 episode = patient.current_episodes[0] if patient.current_episodes else None
-                snapshot = _new_snapshot_if_changed(patient, episode, day, moment or timezone.now(), catalogue)
+                computed = _stage(patient, episode, day, catalogue)
+                snapshot = _new_snapshot_if_changed(patient, episode, computed, day, moment or timezone.now())
                 if snapshot is not None:
                     snapshots.append(snapshot)
                     summaries.append((patient, snapshot))
@@ -284,6 +314,7 @@ def restage_many(
                             by_instrument[name] = by_instrument.get(name, 0) + 1
                 elif episode is None and patient.current_snapshot_id is not None:
                     summaries.append((patient, None))
+                _apply_needs(patient, computed)
                 _date_staging(patient, episode, day, moment)
             StagingSnapshot.objects.bulk_create(snapshots, batch_size=batch_size)
             for patient, snapshot in summaries:  # after the insert: the snapshots have their ids

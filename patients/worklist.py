@@ -15,10 +15,13 @@ Reasons (a patient may have several; the row lists each with its own link):
 
 How long a row has waited is counted from the patient's last assessment (`last_assessed_at`): the need
 has been visible at least since then (for a reassessment, it fell due `reassessment_after_days`
-later). Scale: whether a patient needs something is decided in the database (EXISTS subqueries
-over the current episode, following the (clinic, last_assessed_at, name, id) index in the list's
-order); a page loads its 25 patients and, for the words of each reason, their current episodes
-and trials: a fixed number of queries at any clinic size.
+later). Scale: every reason but `reassessment` is stored on Patient by each restage
+(`needs_<reason>`, decided by patients.needs from the staging input and result), and
+`reassessment` is a date comparison on `last_assessed_at`; so whether a patient needs something
+is a condition on one table's row, walked in the list's order on the (clinic, last_assessed_at,
+name, id) index, and never a search through the clinic's episodes, trials and courses. A page
+loads its 25 patients with their reasons, then the words of each reason only for the patients
+it concerns: a fixed number of queries at any clinic size.
 """
 
 from __future__ import annotations
@@ -28,18 +31,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django import forms
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import SCREENING_LABELS, EctCourse, Episode, OtherCourse, Patient, StagingSnapshot, Trial
+from patients.models import SCREENING_LABELS, Episode, StagingSnapshot, Trial
+from patients.needs import ELIGIBILITY, REFERRAL, SCREENING, STORED_REASONS, TRIALS
 from staging.engine.inputs import SCREENING_ITEMS
-from staging.site import configured_profiles
 
 PAGE_SIZE = 25
 
-SCREENING, TRIALS, REASSESSMENT, REFERRAL = "screening", "trials", "reassessment", "referral"
-ELIGIBILITY = "eligibility"
+REASSESSMENT = "reassessment"
 # reason -> (what it says, the URL name of the page that fixes it, the link's words)
 REASONS = {
     SCREENING: ("Pseudo-resistance items not screened", "patients:episode", "Record the screening"),
@@ -56,8 +58,9 @@ REASONS = {
         "Open the eligibility",
     ),
 }
+# reason -> the row's attribute that says it applies: a Patient column for the STORED_REASONS,
+# an annotation of worklist_queryset for the reassessment (it moves with the clock)
 FLAGS = {reason: f"needs_{reason}" for reason in REASONS}
-REFERRAL_KINDS = ("esketamine", "rtms", "vns")
 ORDER_CHOICES = [("longest", "Longest waiting first"), ("shortest", "Most recently assessed first")]
 
 
@@ -90,56 +93,27 @@ class WorklistForm(forms.Form):
         return {**values, **extra}
 
 
-def _current_episode_rows(model, **filters):
-    """Rows of the outer patient's current episode, for an EXISTS checked row by row.
-
-    The second, redundant comparison (>=) is deliberate: with an equality alone PostgreSQL may
-    turn each EXISTS into a hash of the whole table (episodes, trials, courses of every patient),
-    built on every page view; a page of 25 then costs as much as the whole clinic. Measured in
-    bench/dashboard.py.
-    """
-    prefix = "episode__" if model is not Episode else ""
-    return model.objects.filter(
-        **{f"{prefix}patient": OuterRef("pk"), f"{prefix}patient__gte": OuterRef("pk")},
-        **{f"{prefix}ended_on__isnull": True},
-        **filters,
-    )
-
-
 def reason_conditions(clinics, now) -> dict[str, Q]:
     """Per reason, the condition on a Patient row. `clinics` are the clinics in view (each with
     its own reassessment period)."""
-    not_screened = Q()
-    for item in SCREENING_ITEMS:
-        not_screened |= Q(**{item: "not_screened"})
-    undocumented = Q(adherence_pct__isnull=True) | Q(outcome="", improvement_pct__isnull=True)
+    # rules §8 / §4.1, §3.1 / §3.2, §5, §12.3: decided at staging (patients.needs)
+    conditions = {reason: Q(**{FLAGS[reason]: True}) for reason in STORED_REASONS}
     due = Q(pk__in=[])
     for clinic in clinics:
         due |= Q(clinic_id=clinic.pk, last_assessed_at__lt=now - timedelta(days=clinic.reassessment_after_days))
-    # rules §12.3 `incomplete`, in any of the site's profiles (the result lists them in order, §12.1)
-    incomplete = Q(pk__in=[])
-    for index in range(len(configured_profiles().profiles)):
-        incomplete |= Q(**{f"current_snapshot__result__eligibility__{index}__status": "incomplete"})
-    return {
-        # rules §8, for stage II or more (rules §4.1)
-        SCREENING: Q(thase_rush_stage__gte=2) & Q(Exists(_current_episode_rows(Episode).filter(not_screened))),
-        # rules §3.1 (outcome not documented), §3.2 (adherence not documented)
-        TRIALS: Q(Exists(_current_episode_rows(Trial).filter(undocumented))),
-        REASSESSMENT: due,
-        # rules §5 regulatory TRD, and no course of the treatments it opens
-        REFERRAL: Q(regulatory_trd=True)
-        & ~Q(Exists(_current_episode_rows(EctCourse)))
-        & ~Q(Exists(_current_episode_rows(OtherCourse, kind__in=REFERRAL_KINDS))),
-        ELIGIBILITY: incomplete,
-    }
+    return {**conditions, REASSESSMENT: due}
+
+
+# What a row of the worklist reads: who, the clinic, the wait, the stored reasons and the
+# current staging (whose eligibility names the criteria to document).
+ROW_FIELDS = ("pk", "clinic_id", "name", "record_number", "last_assessed_at", "current_snapshot_id") + tuple(
+    FLAGS[reason] for reason in STORED_REASONS
+)
 
 
 def worklist_queryset(patients, clinics, form: WorklistForm, *, now=None):
-    """Visible patients needing any of the form's reasons, in waiting order.
-
-    Only the condition is in this query: which reasons apply is asked for the page's patients
-    alone (needs_of), where PostgreSQL checks each EXISTS per row instead of hashing whole tables.
-    """
+    """Visible patients needing any of the form's reasons, in waiting order, each row carrying
+    its reasons (needs_of reads them without another query)."""
     conditions = reason_conditions(clinics, now or timezone.now())
     needed = Q(pk__in=[])
     for reason in form.reasons():
@@ -149,17 +123,13 @@ def worklist_queryset(patients, clinics, form: WorklistForm, *, now=None):
         if form.value("order") != "shortest"
         else ["-last_assessed_at", "-name", "-pk"]
     )
-    return (
-        patients.filter(needed).only("pk", "clinic_id", "name", "record_number", "last_assessed_at").order_by(*ordering)
-    )
+    due = ExpressionWrapper(conditions[REASSESSMENT], output_field=BooleanField())
+    return patients.filter(needed).only(*ROW_FIELDS).annotate(**{FLAGS[REASSESSMENT]: due}).order_by(*ordering)
 
 
-def needs_of(patient_ids, clinics, reasons, *, now=None) -> dict[int, set[str]]:
-    """Per patient, which of `reasons` apply (one query)."""
-    conditions = reason_conditions(clinics, now or timezone.now())
-    flags = {FLAGS[reason]: ExpressionWrapper(conditions[reason], output_field=BooleanField()) for reason in reasons}
-    rows = Patient.objects.filter(pk__in=patient_ids).annotate(**flags).values("pk", *flags)
-    return {row["pk"]: {reason for reason in reasons if row[FLAGS[reason]]} for row in rows}
+def needs_of(patient, reasons) -> list[str]:
+    """Which of `reasons` apply to a row of worklist_queryset, in REASONS order."""
+    return [reason for reason in REASONS if reason in reasons and getattr(patient, FLAGS[reason])]
 
 
 @dataclass
@@ -189,11 +159,10 @@ def _screening_details(patient_ids) -> dict[int, str]:
     }
 
 
-def _eligibility_details(patient_ids) -> dict[int, str]:
+def _eligibility_details(snapshot_ids) -> dict[int, str]:
     """Per patient, the incomplete profiles and their criteria not documented (rules §12.2)."""
-    current = Patient.objects.filter(pk__in=patient_ids).values("current_snapshot_id")
     # only the result's eligibility list leaves the database, not the whole result
-    results = StagingSnapshot.objects.filter(pk__in=current).values_list("patient_id", "result__eligibility")
+    results = StagingSnapshot.objects.filter(pk__in=snapshot_ids).values_list("patient_id", "result__eligibility")
     details = {}
     for patient_id, eligibility in results:
         profiles = []
@@ -228,23 +197,29 @@ def _trial_details(patient_ids) -> dict[int, str]:
 
 
 def work_items(patients, clinics, reasons, *, now=None) -> list[WorkItem]:
-    """Rows for patients from worklist_queryset: what each needs, in words, with links (three queries)."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
+    """Rows for patients from worklist_queryset: what each needs, in words, with links.
+
+    The words of a reason are looked up only for the patients it concerns: at most three
+    queries, none when no patient of the rows needs that reason.
+    """
+    today = timezone.localdate(now or timezone.now())
     clinics_by_id = {clinic.pk: clinic for clinic in clinics}
     patients = list(patients)
-    ids = [patient.pk for patient in patients]
-    needs = needs_of(ids, clinics, reasons, now=now) if ids else {}
-    screening = _screening_details(ids) if ids else {}
-    trials = _trial_details(ids) if ids else {}
-    eligibility = _eligibility_details(ids) if ids else {}
+    needs = {patient.pk: needs_of(patient, reasons) for patient in patients}
+
+    def details(reason, lookup, key=lambda patient: patient.pk) -> dict[int, str]:
+        keys = [key(patient) for patient in patients if reason in needs[patient.pk]]
+        return lookup(keys) if keys else {}
+
+    screening = details(SCREENING, _screening_details)
+    trials = details(TRIALS, _trial_details)
+    eligibility = details(ELIGIBILITY, _eligibility_details, lambda patient: patient.current_snapshot_id)
     items = []
     for patient in patients:
         assessed = timezone.localdate(patient.last_assessed_at) if patient.last_assessed_at else None
         item = WorkItem(patient, assessed, (today - assessed).days if assessed else None)
-        for reason, (words, url_name, link_words) in REASONS.items():
-            if reason not in needs.get(patient.pk, ()):
-                continue
+        for reason in needs[patient.pk]:
+            words, url_name, link_words = REASONS[reason]
             if reason == SCREENING:
                 detail = screening.get(patient.pk, "")
             elif reason == TRIALS:
