@@ -57,6 +57,27 @@ def _severity_suggestion(episode: Episode | None):
     return suggest_severity(latest.scale, latest.score) if latest else None
 
 
+def _valid_post(request, *forms) -> bool:
+    return request.method == "POST" and all(form.is_valid() for form in forms)
+
+
+def _save_or_show(request, patient, what: str, saves, template: str, errors, **context):
+    """Run the saves (none unless the POST is valid) and restage in one transaction, then go to
+    the patient's page; otherwise show the page again with its errors, or with the conflict
+    message when someone else changed a row since the page was opened (nothing saved)."""
+    if saves:
+        try:
+            with transaction.atomic():
+                for save in saves:
+                    save()
+                restage(patient)
+        except EditConflict as error:
+            errors = _conflict(error)
+        else:
+            return _saved(request, patient, what)
+    return _render(request, template, patient, errors=errors, **context)
+
+
 @audits_patient_read()
 def episode_edit(request, pk):
     patient = get_visible_patient(request.user, pk)
@@ -66,25 +87,15 @@ def episode_edit(request, pk):
         instance=episode or Episode(patient=patient),
         severity_suggestion=_severity_suggestion(episode),
     )
-    conflict = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                if episode is not None:
-                    claim_version(episode, form.seen_version, "The episode")
-                form.save()
-                restage(patient)
-            return _saved(request, patient, "Episode")
-        except EditConflict as error:
-            conflict = _conflict(error)
-    return _render(
-        request,
-        "episode_form.html",
-        patient,
-        form=form,
-        episode=episode,
-        errors=conflict or (error_summary(form) if form.is_bound else []),
-    )
+
+    def save_episode():
+        if episode is not None:
+            claim_version(episode, form.seen_version, "The episode")
+        form.save()
+
+    saves = [save_episode] if _valid_post(request, form) else []
+    errors = error_summary(form) if form.is_bound else []
+    return _save_or_show(request, patient, "Episode", saves, "episode_form.html", errors, form=form, episode=episode)
 
 
 @audits_patient_read()
@@ -98,41 +109,26 @@ def episode_new(request, pk):
     new_form = EpisodeForm(data, prefix="new", instance=Episode(patient=patient))
     if end_form.is_bound and end_form.is_valid():
         new_form.previous_episode_ended_on = end_form.cleaned_data["ended_on"]
-    conflict = []
-    if request.method == "POST" and end_form.is_valid() and new_form.is_valid():
-        try:
-            with transaction.atomic():
-                # End the old episode first: the one-current-episode constraint holds at every step.
-                claim_version(episode, end_form.cleaned_data["seen_version"], "The current episode")
-                episode.ended_on = end_form.cleaned_data["ended_on"]
-                episode.save(update_fields=["ended_on"])
-                new_form.save()
-                restage(patient)
-            return _saved(request, patient, "New episode")
-        except EditConflict as error:
-            conflict = _conflict(error)
-    return _render(
+
+    def end_the_current_episode():
+        # Before the new one is saved: the one-current-episode constraint holds at every step.
+        claim_version(episode, end_form.cleaned_data["seen_version"], "The current episode")
+        episode.ended_on = end_form.cleaned_data["ended_on"]
+        episode.save(update_fields=["ended_on"])
+
+    saves = [end_the_current_episode, new_form.save] if _valid_post(request, end_form, new_form) else []
+    errors = error_summary(end_form, new_form) if end_form.is_bound else []
+    return _save_or_show(
         request,
-        "episode_new.html",
         patient,
+        "New episode",
+        saves,
+        "episode_new.html",
+        errors,
         episode=episode,
         end_form=end_form,
         form=new_form,
-        errors=conflict or (error_summary(end_form, new_form) if end_form.is_bound else []),
     )
-
-
-def _save_and_restage(request, patient, what: str, *saves):
-    """Run the saves and restage in one transaction: (the redirect, []) when saved, or (None, the
-    conflict message) when someone else changed a row since the page was opened."""
-    try:
-        with transaction.atomic():
-            for save in saves:
-                save()
-            restage(patient)
-    except EditConflict as error:
-        return None, _conflict(error)
-    return _saved(request, patient, what), []
 
 
 @audits_patient_read()
@@ -148,20 +144,19 @@ def trials_edit(request, pk):
         prefix="trials",
         queryset=episode.trials.prefetch_related("augmentations"),
     )
-    conflict = []
-    if request.method == "POST" and formset.is_valid():
-        saved, conflict = _save_and_restage(request, patient, "Trials", formset.save_trials)
-        if saved:
-            return saved
-    return _render(
+    saves = [formset.save_trials] if _valid_post(request, formset) else []
+    errors = error_summary(("Trial", formset)) if formset.is_bound else []
+    return _save_or_show(
         request,
-        "trials_form.html",
         patient,
+        "Trials",
+        saves,
+        "trials_form.html",
+        errors,
         episode=episode,
         formset=formset,
         catalogue=drug_catalogue_json(catalogue),
         patient_age=patient.age_on(timezone.localdate()),
-        errors=conflict or (error_summary(("Trial", formset)) if formset.is_bound else []),
     )
 
 
@@ -174,20 +169,18 @@ def courses_edit(request, pk):
     data = request.POST or None
     ect_formset = EctCourseFormSet(data, instance=episode, prefix="ect")
     other_formset = OtherCourseFormSet(data, instance=episode, prefix="other")
-    conflict = []
-    if request.method == "POST" and ect_formset.is_valid() and other_formset.is_valid():
-        saved, conflict = _save_and_restage(request, patient, "Courses", ect_formset.save, other_formset.save)
-        if saved:
-            return saved
+    saves = [ect_formset.save, other_formset.save] if _valid_post(request, ect_formset, other_formset) else []
     errors = error_summary(("ECT course", ect_formset), ("Other course", other_formset)) if data else []
-    return _render(
+    return _save_or_show(
         request,
-        "courses_form.html",
         patient,
+        "Courses",
+        saves,
+        "courses_form.html",
+        errors,
         episode=episode,
         ect_formset=ect_formset,
         other_formset=other_formset,
-        errors=conflict or errors,
     )
 
 
@@ -198,16 +191,8 @@ def scores_edit(request, pk):
     if episode is None:
         return _episode_needed(request, patient)
     formset = ScaleScoreFormSet(request.POST or None, instance=episode, prefix="scores")
-    conflict = []
-    if request.method == "POST" and formset.is_valid():
-        saved, conflict = _save_and_restage(request, patient, "Scale scores", formset.save)
-        if saved:
-            return saved
-    return _render(
-        request,
-        "scores_form.html",
-        patient,
-        episode=episode,
-        formset=formset,
-        errors=conflict or (error_summary(("Score", formset)) if formset.is_bound else []),
+    saves = [formset.save] if _valid_post(request, formset) else []
+    errors = error_summary(("Score", formset)) if formset.is_bound else []
+    return _save_or_show(
+        request, patient, "Scale scores", saves, "scores_form.html", errors, episode=episode, formset=formset
     )
