@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django import forms
@@ -37,6 +38,23 @@ def clinic_scope(request) -> Scope:
     return Scope(visible_patients(request.user), [clinic] if clinic else [], clinic, [])
 
 
+def scoped_to_clinic(template: str):
+    """The view is given the user's clinic_scope; a user of no clinic gets `template` saying so
+    (403) instead. A superuser, of no clinic, sees every clinic."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def scoped_view(request, *args, **kwargs):
+            scope = clinic_scope(request)
+            if scope.clinic is None and not request.user.is_superuser:
+                return render(request, template, {"no_clinic": True}, status=403)
+            return view(request, scope, *args, **kwargs)
+
+        return scoped_view
+
+    return decorate
+
+
 class ClinicSettingsForm(forms.ModelForm):
     class Meta:
         model = Clinic
@@ -54,10 +72,8 @@ class ClinicSettingsForm(forms.ModelForm):
         return days
 
 
-def dashboard(request):
-    scope = clinic_scope(request)
-    if scope.clinic is None and not request.user.is_superuser:
-        return render(request, "patients/dashboard.html", {"no_clinic": True}, status=403)
+@scoped_to_clinic("patients/dashboard.html")
+def dashboard(request, scope: Scope):
     # a superuser sets a clinic's period in the admin (Clinics); a clinic admin here
     settings_form = ClinicSettingsForm(instance=scope.clinic) if is_clinic_admin(request.user) else None
     return _render(request, scope, settings_form)

@@ -11,17 +11,15 @@ from audit import log
 from audit.decorators import audits_patient_set
 from audit.models import AuditEntry
 from patients.csv_export import streaming_csv
-from patients.views.dashboard import clinic_scope
+from patients.views.dashboard import Scope, scoped_to_clinic
 from patients.worklist import CSV_HEADER, PAGE_SIZE, WorklistForm, csv_rows, work_items, worklist_queryset
 
 CSV_CHUNK = 2000
 
 
 @audits_patient_set
-def worklist(request):
-    scope = clinic_scope(request)
-    if scope.clinic is None and not request.user.is_superuser:
-        return render(request, "patients/worklist.html", {"no_clinic": True}, status=403)
+@scoped_to_clinic("patients/worklist.html")
+def worklist(request, scope: Scope):
     form = WorklistForm(request.GET)
     number = form.value("page") or 1
     now = timezone.now()  # one moment for "which patients" and "what each needs"
@@ -52,11 +50,9 @@ def worklist(request):
 
 
 @audits_patient_set
-def worklist_csv(request):
+@scoped_to_clinic("patients/worklist.html")
+def worklist_csv(request, scope: Scope):
     """Every row of the (filtered) worklist, one line per patient and reason, formula-safe."""
-    scope = clinic_scope(request)
-    if scope.clinic is None and not request.user.is_superuser:
-        return render(request, "patients/worklist.html", {"no_clinic": True}, status=403)
     form = WorklistForm(request.GET)
     clinics_by_id = {clinic.pk: clinic for clinic in scope.clinics}
     now = timezone.now()
