@@ -121,6 +121,7 @@ class _Canvas:
         if last - first < minimum:
             first, last = (first, first + minimum) if first <= date.max - minimum else (date.max - minimum, date.max)
         self.first, self.last = first, last
+        self.width = width
         self.left, self.right = LABEL_GUTTER, width - RIGHT_MARGIN
         self.parts: list[str] = []
         self.compact = compact
@@ -138,6 +139,20 @@ class _Canvas:
         self.add(
             f'<text x="{x}" y="{y}" {self.font} font-size="{size}" text-anchor="{anchor}" fill="{fill}"{bold}>'
             f"{escape(words)}</text>"
+        )
+
+    def picture(self, height: float, description: str) -> SafeString:
+        """The SVG: the elements on a white ground, named and titled by `description`.
+
+        Safe to embed only because every piece of text on the canvas went through escape(): text()
+        escapes, and so must whoever add()s an element with words in it.
+        """
+        width = self.width
+        return mark_safe(
+            f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(description)}">'
+            f"<title>{escape(description)}</title>"
+            f'<rect x="0" y="0" width="{width}" height="{height}" fill="#FFFFFF"/>' + "".join(self.parts) + "</svg>"
         )
 
 
@@ -380,10 +395,4 @@ def render_timeline_svg(
         + (f"; {len(undated)} undated, listed separately" if undated else "")
         + "."
     )
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(description)}">'
-        f"<title>{escape(description)}</title>"
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#FFFFFF"/>' + "".join(canvas.parts) + "</svg>"
-    )
-    return mark_safe(svg)  # every piece of text above went through escape()
+    return canvas.picture(height, description)
