@@ -110,6 +110,24 @@ def new_trd_per_month(patients, today, *, clinic=None) -> list[tuple]:
     return [(month, found.get(month, 0)) for month in months]
 
 
+# The charts of a criterion met or not: the key (its counts' and the list filter's name too),
+# title, description, and the list filter's values for met and for not met.
+_MET_OR_NOT_CHARTS = (
+    (
+        "regulatory_trd",
+        "Regulatory TRD",
+        "At least two adequate trials of different antidepressants without response (rules §5).",
+        ("yes", "no"),
+    ),
+    (
+        "dtd",
+        "Difficult-to-treat depression",
+        "Difficult-to-treat depression met or not (rules §6).",
+        ("met", "not_met"),
+    ),
+)
+
+
 def dashboard_charts(patients, *, clinic=None, now=None) -> list[Chart]:
     """The charts for a queryset of visible patients: `clinic`'s, or (None) every clinic's."""
     now = now or timezone.now()
@@ -135,25 +153,18 @@ def dashboard_charts(patients, *, clinic=None, now=None) -> list[Chart]:
         [Bar(words, counts[f"msm_{value}"], list_url(msm=value)) for value, words in MSM_CATEGORY_CHOICES]
         + [Bar("Not applicable (stage 0)", counts["msm_not_applicable"], list_url(stage=0)), never],
     )
-    regulatory = Chart(
-        "regulatory_trd",
-        "Regulatory TRD",
-        "At least two adequate trials of different antidepressants without response (rules §5).",
-        [
-            Bar("Met", counts["regulatory_trd_True"], list_url(regulatory_trd="yes")),
-            Bar("Not met", counts["regulatory_trd_False"], list_url(regulatory_trd="no")),
-            never,
-        ],
-    )
-    dtd = Chart(
-        "dtd",
-        "Difficult-to-treat depression",
-        "Difficult-to-treat depression met or not (rules §6).",
-        [
-            Bar("Met", counts["dtd_True"], list_url(dtd="met")),
-            Bar("Not met", counts["dtd_False"], list_url(dtd="not_met")),
-            never,
-        ],
+    regulatory, dtd = (
+        Chart(
+            key,
+            title,
+            description,
+            [
+                Bar("Met", counts[f"{key}_True"], list_url(**{key: met})),
+                Bar("Not met", counts[f"{key}_False"], list_url(**{key: not_met})),
+                never,
+            ],
+        )
+        for key, title, description, (met, not_met) in _MET_OR_NOT_CHARTS
     )
     assessed = Chart(
         "assessed",
