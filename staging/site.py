@@ -18,29 +18,33 @@ _loaded: dict[str, Catalogue] = {}
 _loaded_profiles: dict[str, Profiles] = {}
 
 
+def _named_or_shipped(setting: str, shipped) -> str:
+    return str(getattr(settings, setting, None) or shipped)
+
+
+def _load_once(name: str, shipped, default, load, loaded: dict):
+    """The shipped file or folder is the engine's own `default()` (loaded once there); another
+    is loaded once per name and kept in `loaded`."""
+    if name == str(shipped):
+        return default()
+    if name not in loaded:
+        loaded[name] = load(name)
+    return loaded[name]
+
+
 def catalogue_path() -> str:
-    return str(getattr(settings, "TRD_CATALOGUE_PATH", None) or SHIPPED_CATALOGUE_PATH)
+    return _named_or_shipped("TRD_CATALOGUE_PATH", SHIPPED_CATALOGUE_PATH)
 
 
 def configured_catalogue() -> Catalogue:
     """The site's catalogue, loaded once per path. Raises CatalogueError when malformed."""
-    path = catalogue_path()
-    if path == str(SHIPPED_CATALOGUE_PATH):
-        return default_catalogue()
-    if path not in _loaded:
-        _loaded[path] = load_catalogue(path)
-    return _loaded[path]
+    return _load_once(catalogue_path(), SHIPPED_CATALOGUE_PATH, default_catalogue, load_catalogue, _loaded)
 
 
 def profiles_dir() -> str:
-    return str(getattr(settings, "TRD_PROFILES_DIR", None) or SHIPPED_PROFILES_DIR)
+    return _named_or_shipped("TRD_PROFILES_DIR", SHIPPED_PROFILES_DIR)
 
 
 def configured_profiles() -> Profiles:
     """The site's eligibility profiles, loaded once per folder. Raises ProfileError when malformed."""
-    folder = profiles_dir()
-    if folder == str(SHIPPED_PROFILES_DIR):
-        return default_profiles()
-    if folder not in _loaded_profiles:
-        _loaded_profiles[folder] = load_profiles(folder)
-    return _loaded_profiles[folder]
+    return _load_once(profiles_dir(), SHIPPED_PROFILES_DIR, default_profiles, load_profiles, _loaded_profiles)
