@@ -17,6 +17,24 @@ class AuditTrailIsAppendOnly(Exception):
     """Raised by any attempt to change or remove an audit entry."""
 
 
+class AppendOnly(models.Model):
+    """Rows written once: save() of a stored row and delete() raise (and the database triggers
+    refuse UPDATE and DELETE, migrations 0002 and 0005)."""
+
+    rows_are_called = "Audit entries"  # in the messages: "<rows> cannot be changed."
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly(f"{self.rows_are_called} cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly(f"{self.rows_are_called} cannot be deleted.")
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditTrailIsAppendOnly("Audit entries cannot be changed.")
@@ -40,7 +58,7 @@ class AuditEntryQuerySet(models.QuerySet):
         return self.filter(models.Q(patient_id=patient_id) | models.Q(pk__in=in_a_set))
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly):
     VIEW = "view"
     CREATE = "create"
     UPDATE = "update"
@@ -132,15 +150,10 @@ class AuditEntry(models.Model):
         return f"#{self.pk} {self.get_action_display()} by {self.username or 'anonymous'} at {self.occurred_at:%Y-%m-%d %H:%M:%S}"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditTrailIsAppendOnly("Audit entries cannot be changed.")
-        if not self.entry_hash:
+        if self._state.adding and not self.entry_hash:
             raise AuditTrailIsAppendOnly("Write audit entries through audit.log.record (it links the hash chain).")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditTrailIsAppendOnly("Audit entries cannot be deleted.")
 
     @cached_property
     def patient_set_ids(self) -> list[int]:
@@ -151,7 +164,7 @@ class AuditEntry(models.Model):
         return sorted(self.patient_rows.values_list("patient_id", flat=True))
 
 
-class AuditEntryPatient(models.Model):
+class AuditEntryPatient(AppendOnly):
     """One patient of the set an entry records (a list page, a CSV export): indexed, so a
     patient's history finds every export that contained them. The ids are also in the entry's
     hash (audit.chain), so removing or adding a row here breaks the chain; the same triggers as
@@ -166,16 +179,8 @@ class AuditEntryPatient(models.Model):
     def __str__(self):
         return f"patient {self.patient_id} in entry #{self.entry_id}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditTrailIsAppendOnly("Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AuditTrailIsAppendOnly("Audit entries cannot be deleted.")
-
-
-class AuditCheckpoint(models.Model):
+class AuditCheckpoint(AppendOnly):
     """An HMAC, under a key kept outside the database (settings.TRD_AUDIT_HMAC_KEY), of an
     entry's id and hash: written with every entry (audit.checkpoints). Someone who can write to
     the database can rebuild a consistent hash chain, but not these; `verify_audit` reports an
@@ -185,17 +190,10 @@ class AuditCheckpoint(models.Model):
     entry_id = models.BigIntegerField(unique=True)
     entry_hash = models.CharField(max_length=64)
     mac = models.CharField(max_length=64)
+    rows_are_called = "Audit checkpoints"
 
     class Meta:
         ordering = ["entry_id"]
 
     def __str__(self):
         return f"checkpoint of entry #{self.entry_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditTrailIsAppendOnly("Audit checkpoints cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditTrailIsAppendOnly("Audit checkpoints cannot be deleted.")
