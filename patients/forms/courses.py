@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from patients.concurrency import SeenVersionMixin
-from patients.forms.dates import DATE_INPUT, born_of, check_clinical_date
-from patients.forms.rows import EntryRowsFormSet, episode_rows_formset, show_plain_decimals
+from patients.forms.dates import DATE_INPUT, check_form_date
+from patients.forms.rows import EntryRowsFormSet, check_more_than_zero, episode_rows_formset, show_plain_decimals
 from patients.models import EctCourse, OtherCourse
 
 MAX_COURSES = 100
@@ -27,15 +26,10 @@ class EctCourseForm(SeenVersionMixin, forms.ModelForm):
         self.description = f"The ECT course{started}" if course.pk else "An ECT course"
 
     def clean_sessions(self):
-        sessions = self.cleaned_data.get("sessions")
-        if sessions is not None and sessions <= 0:
-            raise ValidationError("Sessions must be more than 0")
-        return sessions
+        return check_more_than_zero(self.cleaned_data.get("sessions"), "Sessions must be more than 0")
 
     def clean_started_on(self):
-        return check_clinical_date(
-            self.cleaned_data.get("started_on"), "The ECT course cannot start", born_of(self.instance)
-        )
+        return check_form_date(self, "started_on", "The ECT course cannot start")
 
 
 class OtherCourseForm(SeenVersionMixin, forms.ModelForm):
@@ -53,15 +47,10 @@ class OtherCourseForm(SeenVersionMixin, forms.ModelForm):
         self.description = f"The {course.get_kind_display()} course" if course.pk else "A course"
 
     def clean_weeks(self):
-        weeks = self.cleaned_data.get("weeks")
-        if weeks is not None and weeks <= 0:
-            raise ValidationError("Weeks must be more than 0")
-        return weeks
+        return check_more_than_zero(self.cleaned_data.get("weeks"), "Weeks must be more than 0")
 
     def clean_started_on(self):
-        return check_clinical_date(
-            self.cleaned_data.get("started_on"), "The course cannot start", born_of(self.instance)
-        )
+        return check_form_date(self, "started_on", "The course cannot start")
 
 
 class CourseRows(EntryRowsFormSet):

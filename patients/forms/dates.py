@@ -39,3 +39,9 @@ def born_of(row) -> date | None:
     the row is attached to one (a formset's rows are; a form built on its own is not)."""
     episode = row if isinstance(row, Episode) else (row.episode if row.episode_id else None)
     return episode.patient.date_of_birth if episode is not None and episode.patient_id else None
+
+
+def check_form_date(form, name: str, event: str) -> date | None:
+    """check_clinical_date of the form's cleaned `name` (its clean_<name>), against the date of
+    birth of the patient whose episode, trial, course or score the form edits."""
+    return check_clinical_date(form.cleaned_data.get(name), event, born_of(form.instance))

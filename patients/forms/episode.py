@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from patients.concurrency import SeenVersionMixin
-from patients.forms.dates import DATE_INPUT, born_of, check_clinical_date
+from patients.forms.dates import DATE_INPUT, born_of, check_clinical_date, check_form_date
 from patients.models import COMORBIDITY_CHOICES, Episode
 from staging.engine import vocabulary
 
@@ -69,7 +69,7 @@ class EpisodeForm(SeenVersionMixin, forms.ModelForm):
         return [self[item] for item in vocabulary.SCREENING_ITEMS]
 
     def clean_onset(self):
-        return check_clinical_date(self.cleaned_data.get("onset"), "The episode cannot start", born_of(self.instance))
+        return check_form_date(self, "onset", "The episode cannot start")
 
     def clean_comorbidities(self):
         return list(self.cleaned_data.get("comorbidities") or [])

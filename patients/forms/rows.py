@@ -1,11 +1,13 @@
 """What every page of rows shares (trials, courses, scores): a size limit, the clinician's
-words for removing a row, the version check on save, and decimals shown as typed."""
+words for removing a row, the version check on save, decimals shown as typed, and amounts that
+must be more than 0."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from patients.concurrency import claim_version
@@ -47,18 +49,14 @@ class EntryRowsFormSet(BaseInlineFormSet):
         return super().save(commit)
 
 
+def removable_rows(max_rows: int) -> dict:
+    """The formset factory's options for a page of rows: no blank row added, each row removable,
+    at most `max_rows`, and no more forms built than that (absolute_max: see EntryRowsFormSet)."""
+    return {"extra": 0, "can_delete": True, "max_num": max_rows, "absolute_max": max_rows, "validate_max": True}
+
+
 def episode_rows_formset(model, form, *, max_rows: int, formset=EntryRowsFormSet):
-    return inlineformset_factory(
-        Episode,
-        model,
-        form=form,
-        formset=formset,
-        extra=0,
-        can_delete=True,
-        max_num=max_rows,
-        absolute_max=max_rows,
-        validate_max=True,
-    )
+    return inlineformset_factory(Episode, model, form=form, formset=formset, **removable_rows(max_rows))
 
 
 def show_plain_decimals(form: forms.ModelForm) -> None:
@@ -67,3 +65,10 @@ def show_plain_decimals(form: forms.ModelForm) -> None:
         if isinstance(value, Decimal):
             # Still a Decimal (has_changed compares numbers), without exponent: 90, not 9E+1.
             form.initial[name] = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def check_more_than_zero(amount, message: str):
+    """`amount` unchanged when empty or more than 0, else ValidationError(message)."""
+    if amount is not None and amount <= 0:
+        raise ValidationError(message)
+    return amount

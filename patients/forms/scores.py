@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from patients.concurrency import SeenVersionMixin
-from patients.forms.dates import DATE_INPUT, born_of, check_clinical_date
+from patients.forms.dates import DATE_INPUT, check_form_date
 from patients.forms.rows import EntryRowsFormSet, episode_rows_formset
 from patients.models import ScaleScore
 from staging.engine.severity import SCALE_RANGES
@@ -39,9 +39,7 @@ class ScaleScoreForm(SeenVersionMixin, forms.ModelForm):
         self.description = f"The {score.scale} score of {score.rated_on:%d %b %Y}" if score.pk else "A score"
 
     def clean_rated_on(self):
-        return check_clinical_date(
-            self.cleaned_data.get("rated_on"), "The rating cannot be dated", born_of(self.instance)
-        )
+        return check_form_date(self, "rated_on", "The rating cannot be dated")
 
     def clean(self):
         cleaned = super().clean()

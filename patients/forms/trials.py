@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from patients.concurrency import SeenVersionMixin, claim_version
 from patients.forms.augmentation import ParsedAugmentation, augmentations_of, parse_augmentations
-from patients.forms.dates import DATE_INPUT, born_of, check_clinical_date
-from patients.forms.rows import EntryRowsFormSet, episode_rows_formset, show_plain_decimals
+from patients.forms.dates import DATE_INPUT, check_form_date
+from patients.forms.rows import EntryRowsFormSet, check_more_than_zero, episode_rows_formset, show_plain_decimals
 from patients.forms.scores import check_scale_score
 from patients.models import SCALE_CHOICES, Augmentation, Trial
 from staging.engine import vocabulary
@@ -135,24 +135,18 @@ class TrialForm(SeenVersionMixin, forms.ModelForm):
         return drug
 
     def clean_dose_mg_per_day(self):
-        dose = self.cleaned_data.get("dose_mg_per_day")
-        if dose is not None and dose <= 0:
-            raise ValidationError("Dose must be more than 0 mg/day")
-        return dose
+        return check_more_than_zero(self.cleaned_data.get("dose_mg_per_day"), "Dose must be more than 0 mg/day")
 
     def clean_min_adequate_dose_mg(self):
-        dose = self.cleaned_data.get("min_adequate_dose_mg")
-        if dose is not None and dose <= 0:
-            raise ValidationError("The minimum adequate dose must be more than 0 mg/day")
-        return dose
-
-    def clean_started_on(self):
-        return check_clinical_date(
-            self.cleaned_data.get("started_on"), "The trial cannot start", born_of(self.instance)
+        return check_more_than_zero(
+            self.cleaned_data.get("min_adequate_dose_mg"), "The minimum adequate dose must be more than 0 mg/day"
         )
 
+    def clean_started_on(self):
+        return check_form_date(self, "started_on", "The trial cannot start")
+
     def clean_ended_on(self):
-        return check_clinical_date(self.cleaned_data.get("ended_on"), "The trial cannot end", born_of(self.instance))
+        return check_form_date(self, "ended_on", "The trial cannot end")
 
     def clean_adherence_pct(self):
         adherence = self.cleaned_data.get("adherence_pct")

@@ -9,6 +9,7 @@ from django.http import QueryDict
 
 from patients.forms.courses import EctCourseForm, OtherCourseForm
 from patients.forms.episode import EpisodeForm
+from patients.forms.rows import removable_rows
 from patients.forms.scores import ScaleScoreForm
 from patients.forms.trials import TrialForm
 from patients.models import EctCourse, Episode, OtherCourse, ScaleScore, Trial
@@ -39,15 +40,7 @@ class ReviewRows(BaseFormSet):
 
 
 def _rows_formset(form, model, count: int, episode: Episode):
-    formset = formset_factory(
-        form,
-        formset=ReviewRows,
-        extra=0,
-        can_delete=True,
-        max_num=count,
-        absolute_max=count,
-        validate_max=True,
-    )
+    formset = formset_factory(form, formset=ReviewRows, **removable_rows(count))
     formset.model = model
     formset.episode = episode
     return formset
