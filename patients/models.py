@@ -513,12 +513,19 @@ class StagingSnapshot(models.Model):
         output_field=models.CharField(max_length=20),
         db_persist=True,
     )
+    # A new TRD classification (rules §5 label `trd`): this result is TRD and the episode's
+    # snapshot before it was not, or there was none. Decided when the snapshot is written
+    # (patients.services), like everything else here, so the dashboard's "new TRD per month"
+    # and the list's "Became TRD in" count rows instead of comparing each snapshot with the one
+    # before it.
+    became_trd = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-computed_at", "-pk"]
         indexes = [
             models.Index(fields=["patient", "-computed_at"], name="snapshot_patient_latest"),
-            models.Index(fields=["label", "assessed_on"], name="snapshot_label_assessed"),
+            # new TRD classifications by month (patients.history.trd_onsets: dashboard, list filter)
+            models.Index(fields=["assessed_on", "patient"], condition=Q(became_trd=True), name="snapshot_became_trd"),
         ]
 
     def __str__(self):

@@ -222,8 +222,11 @@ def _new_snapshot_if_changed(
         return None
     record, result = staged
     previous = patient.current_snapshot
-    if previous is not None and previous.episode_id == episode.pk and previous.result == result:
+    if previous is not None and previous.episode_id != episode.pk:
+        previous = None  # the staging of an earlier episode: this one starts afresh (rules §1.1)
+    if previous is not None and previous.result == result:
         return None
+    label_before = previous.result["classification"]["label"] if previous is not None else None
     return StagingSnapshot(
         patient=patient,
         episode=episode,
@@ -232,6 +235,7 @@ def _new_snapshot_if_changed(
         ruleset=result["ruleset"],
         input=_json_ready(record_to_dict(record)),
         result=result,
+        became_trd=result["classification"]["label"] == "trd" and label_before != "trd",  # rules §5
     )
 
 
