@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
 from audit import log
@@ -44,6 +44,17 @@ def responses(success: dict) -> dict:
         for status, description in ERROR_STATUSES.items()
     }
     return {**success, **problems}
+
+
+def edit_schema(summary: str, serializer, response=None):
+    """The schema of a PUT or PATCH: the body `serializer` describes, the If-Match it needs, and
+    the record it answers with (`response`, when not the body's)."""
+    return extend_schema(
+        summary=summary,
+        request=serializer,
+        parameters=[IF_MATCH],
+        responses=responses({200: response or serializer}),
+    )
 
 
 class ApiView(APIView):

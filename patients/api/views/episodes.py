@@ -17,7 +17,7 @@ from patients.api.forms import EndEpisodeForm, EpisodeForm, bind, require_valid
 from patients.api.preconditions import claim, if_match_tags
 from patients.api.problems import WHOLE_INPUT, Conflict, InvalidInput
 from patients.api.serializers import EpisodeSerializer, NewEpisodeSerializer
-from patients.api.views.base import IF_MATCH, ApiView, audit_read, responses, with_etag
+from patients.api.views.base import IF_MATCH, ApiView, audit_read, edit_schema, responses, with_etag
 from patients.models import Episode
 from patients.services import restage
 
@@ -90,21 +90,11 @@ class EpisodeDetailView(ApiView):
         audit_read(request, patient)
         return with_etag(Response(EpisodeSerializer(episode).data), episode)
 
-    @extend_schema(
-        summary="Replace the current episode",
-        request=EpisodeSerializer,
-        parameters=[IF_MATCH],
-        responses=responses({200: EpisodeSerializer}),
-    )
+    @edit_schema("Replace the current episode", EpisodeSerializer)
     def put(self, request, pk, episode_id):
         return self._edit(request, pk, episode_id, partial=False)
 
-    @extend_schema(
-        summary="Change some of the current episode",
-        request=EpisodeSerializer,
-        parameters=[IF_MATCH],
-        responses=responses({200: EpisodeSerializer}),
-    )
+    @edit_schema("Change some of the current episode", EpisodeSerializer)
     def patch(self, request, pk, episode_id):
         return self._edit(request, pk, episode_id, partial=True)
 

@@ -18,7 +18,7 @@ from patients.api.limits import MAX_LIST_RECORDS
 from patients.api.preconditions import seen_version, stale
 from patients.api.problems import InvalidInput
 from patients.api.serializers import PatientDetailSerializer, PatientPageSerializer, PatientSerializer
-from patients.api.views.base import IF_MATCH, ApiView, audit_read, responses, with_etag
+from patients.api.views.base import ApiView, audit_read, edit_schema, responses, with_etag
 from patients.concurrency import EditConflict
 from patients.filters import LIST_COLUMNS, PAGE_SIZE, PatientListForm
 from patients.pagination import CappedCountPaginator
@@ -138,21 +138,11 @@ class PatientDetailView(ApiView):
         audit_read(request, patient)
         return response
 
-    @extend_schema(
-        summary="Replace a patient's details",
-        request=PatientSerializer,
-        parameters=[IF_MATCH],
-        responses=responses({200: PatientDetailSerializer}),
-    )
+    @edit_schema("Replace a patient's details", PatientSerializer, PatientDetailSerializer)
     def put(self, request, pk):
         return self._edit(request, pk, partial=False)
 
-    @extend_schema(
-        summary="Change some of a patient's details",
-        request=PatientSerializer,
-        parameters=[IF_MATCH],
-        responses=responses({200: PatientDetailSerializer}),
-    )
+    @edit_schema("Change some of a patient's details", PatientSerializer, PatientDetailSerializer)
     def patch(self, request, pk):
         return self._edit(request, pk, partial=True)
 

@@ -30,7 +30,15 @@ from patients.api.forms import (
 )
 from patients.api.preconditions import claim, if_match_tags
 from patients.api.problems import WHOLE_INPUT, InvalidInput
-from patients.api.views.base import IF_MATCH, ApiView, audit_read, current_episode_or_409, responses, with_etag
+from patients.api.views.base import (
+    IF_MATCH,
+    ApiView,
+    audit_read,
+    current_episode_or_409,
+    edit_schema,
+    responses,
+    with_etag,
+)
 from patients.models import EctCourse, OtherCourse, ScaleScore, Trial
 from patients.services import restage
 
@@ -199,18 +207,8 @@ def list_schema(serializer, noun: str, plural: str) -> dict:
 def detail_schema(serializer, noun: str) -> dict:
     return {
         "get": extend_schema(summary=f"One {noun}", responses=responses({200: serializer})),
-        "put": extend_schema(
-            summary=f"Replace a {noun}",
-            request=serializer,
-            parameters=[IF_MATCH],
-            responses=responses({200: serializer}),
-        ),
-        "patch": extend_schema(
-            summary=f"Change part of a {noun}",
-            request=serializer,
-            parameters=[IF_MATCH],
-            responses=responses({200: serializer}),
-        ),
+        "put": edit_schema(f"Replace a {noun}", serializer),
+        "patch": edit_schema(f"Change part of a {noun}", serializer),
         "delete": extend_schema(summary=f"Remove a {noun}", parameters=[IF_MATCH], responses=responses({204: None})),
     }
 
