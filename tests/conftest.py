@@ -38,3 +38,16 @@ def clinician(clinic):
 def clinician_client(client, clinician):
     client.force_login(clinician)
     return client
+
+
+@pytest.fixture
+def two_clinicians(clinic, clinician):
+    """Two browsers of two clinicians of the clinic (the edit-conflict tests)."""
+    from django.test import Client
+
+    from tests.factories import make_user
+
+    first, second = Client(), Client()
+    first.force_login(clinician)
+    second.force_login(make_user(clinic, username="dr_second"))
+    return first, second

@@ -1,4 +1,5 @@
-"""Read a rendered form back into POST data, as a browser would submit it unchanged."""
+"""Read a rendered form back into POST data, as a browser would submit it unchanged; and two
+browsers saving what they opened one after the other (the edit-conflict tests)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,26 @@ def post_data(html: str, **changes) -> dict:
     data.pop("csrfmiddlewaretoken", None)
     data.update(changes)
     return data
+
+
+def opened(client, url: str) -> str:
+    """The page at url as a browser opens it (status 200): its HTML, to post back with post_data."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def save_after_another_save(saver, other, changes: dict, other_changes: dict):
+    """`saver` and `other` ((client, url) each) open their pages; `other` saves its changes
+    (redirected: saved), then `saver` saves its own from the page it opened before. Returns the
+    response to that last save."""
+    (saver_client, saver_url), (other_client, other_url) = saver, other
+    saver_page, other_page = opened(saver_client, saver_url), opened(other_client, other_url)
+    assert other_client.post(other_url, post_data(other_page, **other_changes)).status_code == 302
+    return saver_client.post(saver_url, post_data(saver_page, **changes))
+
+
+def save_after_the_other(two_clients, url: str, changes: dict, other_changes: dict):
+    """save_after_another_save on one page: the second of `two_clients` saves, then the first."""
+    first, second = two_clients
+    return save_after_another_save((first, url), (second, url), changes, other_changes)

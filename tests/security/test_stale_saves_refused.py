@@ -12,15 +12,9 @@ from django.urls import reverse
 
 from patients.models import EctCourse, Membership, OtherCourse, Patient, ScaleScore
 from tests.factories import make_ect, make_episode, make_other_course, make_patient, make_user
-from tests.html_forms import post_data
+from tests.html_forms import opened, post_data, save_after_another_save, save_after_the_other
 
 CHANGED_MEANWHILE = "was changed by someone else after you opened this page"
-
-
-def _opened(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -28,14 +22,6 @@ def patient(clinic):
     patient = make_patient(clinic, name="Alex Original")
     make_episode(patient)
     return patient
-
-
-@pytest.fixture
-def two_clinicians(clinic, clinician):
-    first, second = Client(), Client()
-    first.force_login(clinician)
-    second.force_login(make_user(clinic, username="dr_second"))
-    return first, second
 
 
 @pytest.fixture
@@ -48,12 +34,8 @@ def two_admins(clinic):
 
 @pytest.mark.django_db
 def test_the_admin_refuses_to_save_over_a_newer_admin_edit(two_admins, patient):
-    first, second = two_admins
     url = reverse("admin:patients_patient_change", args=[patient.pk])
-    first_page, second_page = _opened(first, url), _opened(second, url)
-
-    assert second.post(url, post_data(second_page, name="Alex Second")).status_code == 302
-    response = first.post(url, post_data(first_page, name="Alex First"))
+    response = save_after_the_other(two_admins, url, {"name": "Alex First"}, {"name": "Alex Second"})
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -63,16 +45,16 @@ def test_the_admin_refuses_to_save_over_a_newer_admin_edit(two_admins, patient):
     assert (patient.name, patient.version) == ("Alex Second", 2)
 
 
+def _admin_and_clinician(two_admins, two_clinicians, patient):
+    """(client, url) of an admin on the admin's patient page, and of a clinician on theirs."""
+    admin_url = reverse("admin:patients_patient_change", args=[patient.pk])
+    return (two_admins[0], admin_url), (two_clinicians[0], reverse("patients:edit", args=[patient.pk]))
+
+
 @pytest.mark.django_db
 def test_the_admin_refuses_to_save_over_a_newer_clinician_edit(two_admins, two_clinicians, patient):
-    admin, _ = two_admins
-    clinician, _ = two_clinicians
-    admin_url = reverse("admin:patients_patient_change", args=[patient.pk])
-    edit_url = reverse("patients:edit", args=[patient.pk])
-    admin_page, clinician_page = _opened(admin, admin_url), _opened(clinician, edit_url)
-
-    assert clinician.post(edit_url, post_data(clinician_page, name="Alex Clinician")).status_code == 302
-    response = admin.post(admin_url, post_data(admin_page, date_of_birth="1971-01-01"))
+    admin, clinician = _admin_and_clinician(two_admins, two_clinicians, patient)
+    response = save_after_another_save(admin, clinician, {"date_of_birth": "1971-01-01"}, {"name": "Alex Clinician"})
 
     assert response.status_code == 200 and CHANGED_MEANWHILE in response.content.decode()
     patient.refresh_from_db()
@@ -81,14 +63,8 @@ def test_the_admin_refuses_to_save_over_a_newer_clinician_edit(two_admins, two_c
 
 @pytest.mark.django_db
 def test_a_clinician_cannot_save_over_an_admin_edit(two_admins, two_clinicians, patient):
-    admin, _ = two_admins
-    clinician, _ = two_clinicians
-    admin_url = reverse("admin:patients_patient_change", args=[patient.pk])
-    edit_url = reverse("patients:edit", args=[patient.pk])
-    admin_page, clinician_page = _opened(admin, admin_url), _opened(clinician, edit_url)
-
-    assert admin.post(admin_url, post_data(admin_page, name="Alex Admin")).status_code == 302
-    response = clinician.post(edit_url, post_data(clinician_page, name="Alex Clinician"))
+    admin, clinician = _admin_and_clinician(two_admins, two_clinicians, patient)
+    response = save_after_another_save(clinician, admin, {"name": "Alex Clinician"}, {"name": "Alex Admin"})
 
     assert response.status_code == 200 and CHANGED_MEANWHILE in response.content.decode()
     assert Patient.objects.get().name == "Alex Admin"
@@ -97,12 +73,8 @@ def test_a_clinician_cannot_save_over_an_admin_edit(two_admins, two_clinicians, 
 @pytest.mark.django_db
 def test_two_sessions_saving_the_scores_page_do_not_lose_the_first_save(two_clinicians, patient):
     ScaleScore.objects.create(episode=patient.episodes.get(), scale="MADRS", score=30, rated_on=date(2025, 3, 5))
-    first, second = two_clinicians
     url = reverse("patients:scores", args=[patient.pk])
-    first_page, second_page = _opened(first, url), _opened(second, url)
-
-    assert second.post(url, post_data(second_page, **{"scores-0-score": "24"})).status_code == 302
-    response = first.post(url, post_data(first_page, **{"scores-0-score": "28"}))
+    response = save_after_the_other(two_clinicians, url, {"scores-0-score": "28"}, {"scores-0-score": "24"})
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -114,12 +86,8 @@ def test_two_sessions_saving_the_scores_page_do_not_lose_the_first_save(two_clin
 @pytest.mark.django_db
 def test_removing_a_score_someone_else_changed_is_refused(two_clinicians, patient):
     ScaleScore.objects.create(episode=patient.episodes.get(), scale="PHQ-9", score=20, rated_on=date(2025, 3, 5))
-    first, second = two_clinicians
     url = reverse("patients:scores", args=[patient.pk])
-    first_page, second_page = _opened(first, url), _opened(second, url)
-
-    assert second.post(url, post_data(second_page, **{"scores-0-score": "12"})).status_code == 302
-    response = first.post(url, post_data(first_page, **{"scores-0-DELETE": "on"}))
+    response = save_after_the_other(two_clinicians, url, {"scores-0-DELETE": "on"}, {"scores-0-score": "12"})
 
     assert response.status_code == 200 and CHANGED_MEANWHILE in response.content.decode()
     assert ScaleScore.objects.get().score == 12
@@ -130,12 +98,10 @@ def test_two_sessions_saving_the_courses_page_do_not_lose_the_first_save(two_cli
     episode = patient.episodes.get()
     make_ect(episode, sessions=8)
     make_other_course(episode, kind="rtms", weeks=4)
-    first, second = two_clinicians
     url = reverse("patients:courses", args=[patient.pk])
-    first_page, second_page = _opened(first, url), _opened(second, url)
-
-    assert second.post(url, post_data(second_page, **{"ect-0-sessions": "12", "other-0-weeks": "6"})).status_code == 302
-    response = first.post(url, post_data(first_page, **{"other-0-weeks": "5"}))
+    response = save_after_the_other(
+        two_clinicians, url, {"other-0-weeks": "5"}, {"ect-0-sessions": "12", "other-0-weeks": "6"}
+    )
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -148,7 +114,7 @@ def test_adding_rows_on_both_pages_keeps_both(two_clinicians, patient):
     """Nothing is overwritten when each session adds its own score: no conflict."""
     first, second = two_clinicians
     url = reverse("patients:scores", args=[patient.pk])
-    first_page, second_page = _opened(first, url), _opened(second, url)
+    first_page, second_page = opened(first, url), opened(second, url)
     row = {"scores-TOTAL_FORMS": "1", "scores-0-scale": "MADRS", "scores-0-rated_on": "2025-04-01"}
 
     assert second.post(url, post_data(second_page, **row, **{"scores-0-score": "20"})).status_code == 302
