@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from patients.models import Augmentation, Clinic, EctCourse, Episode, Membership, OtherCourse, Patient, Trial
+from staging.models import GeneratedReport
 
 PASSWORD = "correct-horse-battery-staple-42"
 _counter = itertools.count(1)
@@ -154,3 +155,20 @@ def make_staged_trd_patient(clinic: Clinic, **patient_fields) -> Patient:
     restage(patient)
     patient.refresh_from_db()
     return patient
+
+
+def make_generated_report(patient: Patient, **fields) -> GeneratedReport:
+    """The record of a PDF produced from the patient's current staging (none is rendered)."""
+    return GeneratedReport.objects.create(
+        **{
+            "patient": patient,
+            "snapshot": patient.current_snapshot,
+            "generated_by": "someone",
+            "channel": GeneratedReport.WEB,
+            "sha256": "0" * 64,
+            "paper_size": "A4",
+            "page_count": 1,
+            "byte_size": 1000,
+            **fields,
+        }
+    )

@@ -17,6 +17,7 @@ from patients.models import Clinic, EctCourse, Episode, Membership, OtherCourse,
 from patients.permissions import CLINIC_ADMINS_GROUP
 from staging.engine.calendar import add_months
 from staging.engine.inputs import OTHER_COURSE_KINDS
+from tests.factories import make_generated_report
 
 LOGIN_LINE = re.compile(r"^(clinician|admin) login: (\S+) / (\S+)$", re.MULTILINE)
 ALL_LABELS = {"remission", "responding", "trd", "prd", "single_failure", "not_staged"}
@@ -176,16 +177,7 @@ def test_reseeding_after_a_report_was_generated_for_a_demo_patient(debug_on):
 
     seed()
     patient = Patient.objects.filter(clinic=demo_clinic()).select_related("current_snapshot").first()
-    GeneratedReport.objects.create(
-        patient=patient,
-        snapshot=patient.current_snapshot,
-        generated_by="clinician",
-        channel=GeneratedReport.WEB,
-        sha256="0" * 64,
-        paper_size="A4",
-        page_count=1,
-        byte_size=100,
-    )
+    make_generated_report(patient, generated_by="clinician")
     seed()
     assert Patient.objects.filter(clinic=demo_clinic()).count() == len(DEMO_PATIENTS)
     assert not GeneratedReport.objects.exists()

@@ -34,8 +34,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEntry
 from patients.models import Membership, ScaleScore
-from staging.models import GeneratedReport
-from tests.factories import make_clinic, make_ect, make_other_course, make_staged_trd_patient, make_user
+from tests.factories import (
+    make_clinic,
+    make_ect,
+    make_generated_report,
+    make_other_course,
+    make_staged_trd_patient,
+    make_user,
+)
 
 ADMIN_LOGIN = "/admin/login/"
 LOGIN = "/accounts/login/"
@@ -179,16 +185,7 @@ def build_world() -> World:
         "audit.auditentry": AuditEntry.objects.filter(clinic_id=clinic_a.pk).order_by("pk").first(),
         "otp_totp.totpdevice": TOTPDevice.objects.create(user=users["admin_a"], name="app", confirmed=True),
         "otp_static.staticdevice": StaticDevice.objects.create(user=users["admin_a"], name="codes", confirmed=True),
-        "staging.generatedreport": GeneratedReport.objects.create(
-            patient=patient,
-            snapshot=patient.current_snapshot,
-            generated_by="clin_a",
-            channel=GeneratedReport.WEB,
-            sha256="0" * 64,
-            paper_size="A4",
-            page_count=1,
-            byte_size=1000,
-        ),
+        "staging.generatedreport": make_generated_report(patient, generated_by="clin_a"),
     }
     return world
 

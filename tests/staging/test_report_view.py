@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from staging.models import GeneratedReport
-from tests.factories import make_episode, make_patient, make_staged_trd_patient
+from tests.factories import make_episode, make_generated_report, make_patient, make_staged_trd_patient
 from tests.staging.pdf_helpers import LETTER_POINTS, flat, page_sizes, page_texts
 
 
@@ -112,16 +112,7 @@ def test_admin_register_is_read_only_and_shows_only_the_admins_clinic(client, cl
 
     mine, theirs = make_staged_trd_patient(clinic), make_staged_trd_patient(other_clinic)
     records = {
-        patient.pk: GeneratedReport.objects.create(
-            patient=patient,
-            snapshot=patient.current_snapshot,
-            generated_by="someone",
-            channel=GeneratedReport.WEB,
-            sha256=f"{digit}" * 64,
-            paper_size="A4",
-            page_count=2,
-            byte_size=5000,
-        )
+        patient.pk: make_generated_report(patient, sha256=f"{digit}" * 64, page_count=2)
         for digit, patient in ((1, mine), (2, theirs))
     }
     client.force_login(make_user(clinic, role=Membership.CLINIC_ADMIN))
