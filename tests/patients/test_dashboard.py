@@ -28,11 +28,20 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 NOW = "2026-11-15 10:00:00+00:00"
+DASHBOARD = reverse("patients:dashboard")
 
 
 def _charts(response) -> dict:
     data = json.loads(response.context["chart_data"] and json.dumps(response.context["chart_data"]))
     return {chart["key"]: {bar["label"]: bar for bar in chart["bars"]} for chart in data["charts"]}
+
+
+def _dashboard_as(client, user):
+    """The dashboard as `user` sees it: the response (200) and its charts."""
+    client.force_login(user)
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    return response, _charts(response)
 
 
 def _list_ids(client, url) -> set[int]:
@@ -49,13 +58,9 @@ def test_each_bar_counts_the_patients_its_link_lists(clinic, client):
     episode = make_episode(single, onset=date(2026, 1, 1))
     make_trial(episode, "sertraline", 150, 8, adherence=90, improvement=10)
     restage(single)
-    admin = make_user(clinic, Membership.CLINIC_ADMIN)
-    client.force_login(admin)
 
-    response = client.get(reverse("patients:dashboard"))
+    response, charts = _dashboard_as(client, make_user(clinic, Membership.CLINIC_ADMIN))
 
-    assert response.status_code == 200
-    charts = _charts(response)
     assert charts["label"]["TRD"]["count"] == 3
     assert charts["label"]["Single failure"]["count"] == 1
     assert charts["label"]["Never staged"]["count"] == 1
@@ -80,35 +85,22 @@ def test_each_bar_counts_the_patients_its_link_lists(clinic, client):
 def test_new_trd_counts_first_trd_snapshot_and_changes_to_trd_only(clinic):
     patient = make_staged_trd_patient(clinic)
     first = patient.current_snapshot
+
+    def staged_again(days_later: int, result: dict):
+        StagingSnapshot.objects.create(
+            patient=patient,
+            episode=first.episode,
+            computed_at=timezone.now() + timedelta(days=days_later),
+            assessed_on=timezone.localdate() + timedelta(days=days_later),
+            ruleset=first.ruleset,
+            input=first.input,
+            result=result,
+        )
+
     # the same result again later (e.g. recomputed another day) is not a new classification
-    StagingSnapshot.objects.create(
-        patient=patient,
-        episode=first.episode,
-        computed_at=timezone.now() + timedelta(days=1),
-        assessed_on=date(2026, 11, 16),
-        ruleset=first.ruleset,
-        input=first.input,
-        result=first.result,
-    )
-    not_trd = {**first.result, "classification": {**first.result["classification"], "label": "prd"}}
-    StagingSnapshot.objects.create(
-        patient=patient,
-        episode=first.episode,
-        computed_at=timezone.now() + timedelta(days=2),
-        assessed_on=date(2026, 11, 17),
-        ruleset=first.ruleset,
-        input=first.input,
-        result=not_trd,
-    )
-    StagingSnapshot.objects.create(
-        patient=patient,
-        episode=first.episode,
-        computed_at=timezone.now() + timedelta(days=40),
-        assessed_on=date(2026, 12, 25),
-        ruleset=first.ruleset,
-        input=first.input,
-        result=first.result,
-    )
+    staged_again(1, first.result)
+    staged_again(2, {**first.result, "classification": {**first.result["classification"], "label": "prd"}})
+    staged_again(40, first.result)
 
     with time_machine.travel("2026-12-30 10:00:00+00:00", tick=False):
         months = dict(new_trd_per_month(Patient.objects.filter(clinic=clinic), date(2026, 12, 30)))
@@ -126,12 +118,12 @@ def test_query_count_is_the_same_for_3_and_30_patients(clinic, client):
     for _ in range(3):
         make_staged_trd_patient(clinic)
     with CaptureQueriesContext(connection) as small:
-        assert client.get(reverse("patients:dashboard")).status_code == 200
+        assert client.get(DASHBOARD).status_code == 200
     for _ in range(27):
         make_staged_trd_patient(clinic)
     make_patients(clinic, 10)
     with CaptureQueriesContext(connection) as large:
-        response = client.get(reverse("patients:dashboard"))
+        response = client.get(DASHBOARD)
     assert _charts(response)["label"]["TRD"]["count"] == 30
     assert len(small) == len(large), [query["sql"] for query in large]
 
@@ -146,17 +138,13 @@ def test_dashboard_figures_are_two_queries(clinic):
 def test_a_clinician_of_another_clinic_sees_none_of_these_numbers(clinic, other_clinic, client):
     for _ in range(4):
         make_staged_trd_patient(clinic)
-    outsider = make_user(other_clinic, Membership.CLINICIAN)
-    client.force_login(outsider)
 
-    response = client.get(reverse("patients:dashboard"))
+    response, charts = _dashboard_as(client, make_user(other_clinic, Membership.CLINICIAN))
 
-    assert response.status_code == 200
-    charts = _charts(response)
     assert all(bar["count"] == 0 for bars in charts.values() for bar in bars.values())
     assert response.context["headline"]["patients"] == 0
     # asking for the other clinic by parameter changes nothing for a non-superuser
-    response = client.get(reverse("patients:dashboard"), {"clinic": clinic.pk})
+    response = client.get(DASHBOARD, {"clinic": clinic.pk})
     assert response.context["headline"]["patients"] == 0
 
 
@@ -164,24 +152,24 @@ def test_clinician_sees_own_clinic_and_superuser_picks_a_clinic(clinic, other_cl
     make_staged_trd_patient(clinic)
     make_staged_trd_patient(other_clinic)
     client.force_login(clinician)
-    assert client.get(reverse("patients:dashboard")).context["headline"]["patients"] == 1
+    assert client.get(DASHBOARD).context["headline"]["patients"] == 1
     superuser = make_user(None, is_superuser=True, is_staff=True)
     client.force_login(superuser)
-    assert client.get(reverse("patients:dashboard")).context["headline"]["patients"] == 2
-    assert client.get(reverse("patients:dashboard"), {"clinic": other_clinic.pk}).context["headline"]["patients"] == 1
-    assert client.get(reverse("patients:dashboard"), {"clinic": "nonsense"}).context["headline"]["patients"] == 2
+    assert client.get(DASHBOARD).context["headline"]["patients"] == 2
+    assert client.get(DASHBOARD, {"clinic": other_clinic.pk}).context["headline"]["patients"] == 1
+    assert client.get(DASHBOARD, {"clinic": "nonsense"}).context["headline"]["patients"] == 2
 
 
 def test_user_without_clinic_is_told_why(client):
     client.force_login(make_user(None))
-    response = client.get(reverse("patients:dashboard"))
+    response = client.get(DASHBOARD)
     assert response.status_code == 403
     assert "not attached to a clinic" in response.content.decode()
 
 
 def test_page_passes_data_as_json_script_and_loads_static_chart_code(clinic, client, clinician):
     client.force_login(clinician)
-    html = client.get(reverse("patients:dashboard")).content.decode()
+    html = client.get(DASHBOARD).content.decode()
     assert '<script id="dashboard-data" type="application/json">' in html
     assert "vendor/chartjs/chart.umd.min.js" in html and "js/dashboard.js" in html
     assert "<script>" not in html  # no inline script (CSP)
@@ -209,7 +197,7 @@ def test_a_clinician_cannot_change_the_clinic_settings(clinic, client, clinician
     assert response.status_code == 403
     clinic.refresh_from_db()
     assert clinic.reassessment_after_days == 90
-    assert "Clinic settings" not in client.get(reverse("patients:dashboard")).content.decode()
+    assert "Clinic settings" not in client.get(DASHBOARD).content.decode()
 
 
 def test_bar_links_use_only_list_filters(clinic):

@@ -35,6 +35,13 @@ def assert_error(form, field, message):
     assert message in form.errors.get(field, []), form.errors.as_json()
 
 
+def assert_worked_out(form, field, value):
+    """The form filled in `field` left empty, and saves what it worked out."""
+    assert form.is_valid(), form.errors.as_json()
+    assert form.cleaned_data[field] == value
+    assert getattr(form.save(commit=False), field) == value
+
+
 # --- trials: single fields -----------------------------------------------------------------
 
 
@@ -89,9 +96,7 @@ def test_improvement_cannot_exceed_100_but_may_be_negative():
 def test_weeks_are_computed_from_the_dates_when_left_empty():
     # 1 Jan to 1 Mar 2025 is 59 days: 59 / 7 = 8.43 -> 8.4
     form = trial_form(weeks_at_dose="", started_on="2025-01-01", ended_on="2025-03-01")
-    assert form.is_valid(), form.errors.as_json()
-    assert form.cleaned_data["weeks_at_dose"] == Decimal("8.4")
-    assert form.save(commit=False).weeks_at_dose == Decimal("8.4")
+    assert_worked_out(form, "weeks_at_dose", Decimal("8.4"))
 
 
 def test_typed_weeks_win_over_the_dates():
@@ -124,9 +129,7 @@ def test_dates_on_the_same_day_give_no_weeks():
 def test_improvement_is_computed_from_baseline_and_end_scores():
     # (30 - 12) / 30 * 100 = 60
     form = trial_form(improvement_scale="MADRS", baseline_score="30", end_score="12")
-    assert form.is_valid(), form.errors.as_json()
-    assert form.cleaned_data["improvement_pct"] == Decimal("60.0")
-    assert form.save(commit=False).improvement_pct == Decimal("60.0")
+    assert_worked_out(form, "improvement_pct", Decimal("60.0"))
 
 
 def test_improvement_from_scores_rounds_to_a_tenth():

@@ -213,32 +213,13 @@ def test_page_report_and_packet_show_the_same_criteria_states(clinician_client, 
 
 def test_staging_report_command_writes_a_packet(clinic, patient, tmp_path):
     output = tmp_path / "packet.pdf"
-    out = io.StringIO()
-    call_command(
-        "staging_report",
-        patient.record_number,
-        "--clinic",
-        clinic.slug,
-        "--output",
-        str(output),
-        "--profile",
-        US,
-        stdout=out,
-    )
+    one_patient = [patient.record_number, "--clinic", clinic.slug, "--output", str(output)]
+    call_command("staging_report", *one_patient, "--profile", US, stdout=io.StringIO())
     text = flat(" ".join(page_texts(output.read_bytes())))
     assert "Prior-authorisation packet" in text and "SPRAVATO" in text
     record = GeneratedReport.objects.get()
     assert (record.kind, record.profile, record.channel) == ("eligibility_packet", US, "command")
     with pytest.raises(CommandError, match="No eligibility profile 'nope'"):
-        call_command(
-            "staging_report",
-            patient.record_number,
-            "--clinic",
-            clinic.slug,
-            "--output",
-            str(output),
-            "--profile",
-            "nope",
-        )
+        call_command("staging_report", *one_patient, "--profile", "nope")
     call_command("staging_report", "--all", "--output", str(tmp_path / "all"), "--profile", US, stdout=io.StringIO())
     assert (tmp_path / "all" / f"{clinic.slug}-{patient.pk}-{US}.pdf").exists()
