@@ -1,24 +1,25 @@
 """The clinic dashboard's figures: counts from aggregate queries, never from loading patients.
 
-Two queries whatever the clinic's size: one pass over the patients' stored staging columns
-(conditional counts for every chart of the current state) and one grouped count of new TRD
-classifications per month (patients.history.trd_onsets). Every bar carries the link to the
+Two queries whatever the clinic's size: one grouped count over the patients' stored staging
+columns (every chart of the current state) and one grouped count of new TRD classifications per
+month (StagingSnapshot.became_trd). Every bar carries the link to the
 patient list filtered to exactly the patients it counts (the list's own GET parameters,
 patients.filters).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
 from patients.filters import ASSESSED_BANDS, assessed_band
-from patients.history import recent_months, trd_onsets
+from patients.history import recent_months
 from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES, THASE_RUSH_CHOICES, StagingSnapshot
 
 NOT_STAGED = "Never staged"  # no staging at all; the label "Not staged" (rules §5) is another bar
@@ -68,22 +69,33 @@ def list_url(**filters) -> str:
     return reverse("patients:list") + "?" + urlencode(filters)
 
 
+# The stored columns each current-state chart counts patients by (its counts are named
+# f"{key}_{value}"); the "last assessed" bands are counted within each group of these.
+_COUNTED_COLUMNS = {
+    "stage": "thase_rush_stage",
+    "label": "label",
+    "msm": "msm_category",
+    "regulatory_trd": "regulatory_trd",
+    "dtd": "dtd_met",
+}
+
+
 def _current_state_counts(patients, now) -> dict[str, int]:
-    """Every count of the current-state charts in one pass over the clinic's patients (measured
-    2.5 times faster than a GROUP BY per column at 20,000 patients, bench/patient_list.py)."""
-    counts = {}
-    for stage, _ in THASE_RUSH_CHOICES:
-        counts[f"stage_{stage}"] = Count("pk", filter=Q(thase_rush_stage=stage))
-    for label, _ in LABEL_CHOICES:
-        counts[f"label_{label}"] = Count("pk", filter=Q(label=label))
-    for category, _ in MSM_CATEGORY_CHOICES:
-        counts[f"msm_{category}"] = Count("pk", filter=Q(msm_category=category))
-    for value in (True, False):
-        counts[f"regulatory_trd_{value}"] = Count("pk", filter=Q(regulatory_trd=value))
-        counts[f"dtd_{value}"] = Count("pk", filter=Q(dtd_met=value))
-    for band, *_ in ASSESSED_BANDS:
-        counts[f"assessed_{band}"] = Count("pk", filter=assessed_band(band, now))
-    counts = patients.order_by().aggregate(**counts)
+    """Every count of the current-state charts from one grouped query: the clinic's patients
+    grouped by their stored staging columns (a few hundred combinations at most, whatever the
+    clinic's size), each group counted per last-assessed band, summed per bar here.
+
+    Measured at 100,000 patients on PostgreSQL (bench/patient_list.py): 64 ms, against 86 ms
+    for one conditional count per bar over all rows, and 270 ms with the band in the GROUP BY
+    (the planner cannot estimate a CASE's groups and sorts every row instead of hashing)."""
+    bands = {f"assessed_{key}": Count("pk", filter=assessed_band(key, now)) for key, *_ in ASSESSED_BANDS}
+    rows = patients.order_by().values(*_COUNTED_COLUMNS.values()).annotate(patients=Count("pk"), **bands)
+    counts = Counter()
+    for row in rows:
+        for key, column in _COUNTED_COLUMNS.items():
+            counts[f"{key}_{row[column]}"] += row["patients"]
+        for band in bands:
+            counts[band] += row[band]
     # rules §4.2: no counted trial, no Maudsley total; that is Thase–Rush stage 0 exactly
     counts["msm_not_applicable"] = counts["stage_0"]
     # the list's "Last assessed: never staged" filter, so that the bar and its link agree
@@ -92,20 +104,14 @@ def _current_state_counts(patients, now) -> dict[str, int]:
 
 
 def new_trd_per_month(patients, today, *, clinic=None) -> list[tuple]:
-    """(first day of month, count) for the 24 months up to today's: snapshots that classified a
-    patient TRD when the one before did not (patients.history.trd_onsets), by assessment month.
+    """(first day of month, count) for the 24 months up to today's: snapshots that are a new TRD
+    classification (StagingSnapshot.became_trd), by assessment month.
     With `clinic` (the patients' clinic) the snapshots are joined to it rather than matched
     against the list of its patients' ids."""
     months = recent_months(today)
     scope = {"patient__clinic": clinic} if clinic else {"patient__in": patients.order_by().values("pk")}
-    snapshots = StagingSnapshot.objects.filter(**scope, assessed_on__gte=months[0])
-    rows = (
-        trd_onsets(snapshots)
-        .annotate(month=TruncMonth("assessed_on"))
-        .order_by()
-        .values("month")
-        .annotate(count=Count("pk"))
-    )
+    onsets = StagingSnapshot.objects.filter(**scope, became_trd=True, assessed_on__gte=months[0])
+    rows = onsets.annotate(month=TruncMonth("assessed_on")).order_by().values("month").annotate(count=Count("pk"))
     found = {row["month"]: row["count"] for row in rows}
     return [(month, found.get(month, 0)) for month in months]
 

@@ -14,7 +14,7 @@ from django import forms
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from patients.history import recent_months, trd_onsets
+from patients.history import recent_months
 from patients.models import LABEL_CHOICES, MSM_CATEGORY_CHOICES, THASE_RUSH_CHOICES, Patient, StagingSnapshot
 from staging.engine import vocabulary
 
@@ -95,7 +95,7 @@ class PatientListForm(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data if data is not None else {}, **kwargs)
-        # the dashboard's 24 months of new TRD classifications (patients.history.trd_onsets)
+        # the dashboard's 24 months of new TRD classifications (StagingSnapshot.became_trd)
         months = recent_months(timezone.localdate())
         self.fields["became_trd"].choices = [("", "Any")] + [(f"{m:%Y-%m}", f"{m:%b %Y}") for m in reversed(months)]
         self.is_valid()  # fills cleaned_data with the valid fields and errors with the rest
@@ -168,8 +168,8 @@ class PatientListForm(forms.Form):
         if self.value("became_trd"):
             year, month = (int(part) for part in self.value("became_trd").split("-"))
             first, after = date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
-            in_month = StagingSnapshot.objects.filter(assessed_on__gte=first, assessed_on__lt=after)
-            patients = patients.filter(pk__in=trd_onsets(in_month).values("patient_id"))
+            onsets = StagingSnapshot.objects.filter(became_trd=True, assessed_on__gte=first, assessed_on__lt=after)
+            patients = patients.filter(pk__in=onsets.values("patient_id"))
         return patients.order_by(*ordering_for(self.sort_key))
 
 

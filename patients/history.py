@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, Q, Subquery
 from django.utils.safestring import SafeString
 
 from patients.models import LABEL_CHOICES, THASE_RUSH_CHOICES, StagingSnapshot
@@ -24,7 +23,6 @@ from staging.engine.text import plural
 
 LABEL_WORDS = dict(LABEL_CHOICES)
 ROMAN = dict(THASE_RUSH_CHOICES)
-TRD = "trd"
 
 
 @dataclass(frozen=True)
@@ -189,20 +187,6 @@ def recent_months(today: date, count: int = 24) -> list[date]:
     """The first days of the `count` months up to and including today's, oldest first."""
     index = today.year * 12 + today.month - 1
     return [date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 1)]
-
-
-def trd_onsets(snapshots):
-    """Snapshots that classify their patient TRD when the one before did not (or there was none):
-    "new TRD classifications" (rules §5 label `trd`). Reads the `label` column, never the JSON."""
-    before = StagingSnapshot.objects.filter(
-        Q(computed_at__lt=OuterRef("computed_at")) | Q(computed_at=OuterRef("computed_at"), pk__lt=OuterRef("pk")),
-        patient=OuterRef("patient"),
-    ).order_by("-computed_at", "-pk")
-    return (
-        snapshots.filter(label=TRD)
-        .annotate(label_before=Subquery(before.values("label")[:1]))
-        .filter(Q(label_before__isnull=True) | ~Q(label_before=TRD))  # NULL: the patient's first staging
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -524,7 +524,7 @@ class StagingSnapshot(models.Model):
         ordering = ["-computed_at", "-pk"]
         indexes = [
             models.Index(fields=["patient", "-computed_at"], name="snapshot_patient_latest"),
-            # new TRD classifications by month (patients.history.trd_onsets: dashboard, list filter)
+            # new TRD classifications by month (patients.dashboard, the list's "Became TRD in" filter)
             models.Index(fields=["assessed_on", "patient"], condition=Q(became_trd=True), name="snapshot_became_trd"),
         ]
 

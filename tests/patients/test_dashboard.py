@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,10 +11,9 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from patients.dashboard import dashboard_charts, new_trd_per_month
-from patients.models import Membership, Patient, StagingSnapshot
+from patients.dashboard import dashboard_charts
+from patients.models import Membership, Patient
 from patients.services import restage
 from tests.factories import (
     make_episode,
@@ -79,36 +78,6 @@ def test_each_bar_counts_the_patients_its_link_lists(clinic, client):
     assert _list_ids(client, this_month["url"]) == {patient.pk for patient in trd}
     # the numbers are on the page as a table too, each linked to the list
     assert f'href="{charts["label"]["TRD"]["url"].replace("&", "&amp;")}">3</a>' in response.content.decode()
-
-
-@time_machine.travel(NOW, tick=False)
-def test_new_trd_counts_first_trd_snapshot_and_changes_to_trd_only(clinic):
-    patient = make_staged_trd_patient(clinic)
-    first = patient.current_snapshot
-
-    def staged_again(days_later: int, result: dict):
-        StagingSnapshot.objects.create(
-            patient=patient,
-            episode=first.episode,
-            computed_at=timezone.now() + timedelta(days=days_later),
-            assessed_on=timezone.localdate() + timedelta(days=days_later),
-            ruleset=first.ruleset,
-            input=first.input,
-            result=result,
-        )
-
-    # the same result again later (e.g. recomputed another day) is not a new classification
-    staged_again(1, first.result)
-    staged_again(2, {**first.result, "classification": {**first.result["classification"], "label": "prd"}})
-    staged_again(40, first.result)
-
-    with time_machine.travel("2026-12-30 10:00:00+00:00", tick=False):
-        months = dict(new_trd_per_month(Patient.objects.filter(clinic=clinic), date(2026, 12, 30)))
-
-    assert len(months) == 24
-    assert months[date(2026, 11, 1)] == 1  # the first TRD snapshot; its repeat is not counted
-    assert months[date(2026, 12, 1)] == 1  # PRD -> TRD again
-    assert sum(months.values()) == 2
 
 
 @time_machine.travel(NOW, tick=False)

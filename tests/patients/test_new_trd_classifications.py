@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from patients.models import Episode, StagingSnapshot
+from patients.dashboard import new_trd_per_month
+from patients.models import Episode, Patient, StagingSnapshot
 from patients.services import restage
 from tests.factories import make_clinic, make_episode, make_staged_trd_patient, make_trial
 
@@ -68,3 +69,23 @@ def test_the_migration_fills_existing_snapshots_as_restaging_decides(transaction
     call_command("migrate", "patients", verbosity=0)
 
     assert [snapshot.became_trd for snapshot in _snapshots(patient)] == decided
+
+
+def test_new_trd_per_month_counts_changes_into_trd_by_assessment_month():
+    with time_machine.travel("2026-11-10 09:00:00+00:00", tick=False):
+        clinic = make_clinic()
+        patient = make_staged_trd_patient(clinic)  # November: first staging, TRD
+        venlafaxine = Episode.objects.get(patient=patient).trials.get(drug="venlafaxine")
+    for day, weeks in (("2026-11-20", 12), ("2026-12-02", 3), ("2026-12-20", 10)):  # TRD, not TRD, TRD
+        with time_machine.travel(f"{day} 09:00:00+00:00", tick=False):
+            venlafaxine.weeks_at_dose = weeks
+            venlafaxine.save()
+            restage(patient)
+
+    with time_machine.travel("2026-12-30 10:00:00+00:00", tick=False):
+        months = dict(new_trd_per_month(Patient.objects.filter(clinic=clinic), date(2026, 12, 30)))
+
+    assert len(months) == 24
+    assert months[date(2026, 11, 1)] == 1  # the first TRD staging; the one still TRD after it is not new
+    assert months[date(2026, 12, 1)] == 1  # not TRD, then TRD again
+    assert sum(months.values()) == 2
