@@ -148,10 +148,11 @@ class SyntheticHistory:
             sex=rng.choice(("female", "female", "male", "male", "other", "unknown")),
         )
         self.episodes: list[Episode] = []
-        self.trials: list[tuple[Episode, Trial, list[Augmentation]]] = []
-        self.ect: list[tuple[Episode, EctCourse]] = []
-        self.other: list[tuple[Episode, OtherCourse]] = []
-        self.scores: list[tuple[Episode, ScaleScore]] = []
+        # Each row holds its (unsaved) episode; the ids are filled in once the episodes are inserted.
+        self.trials: list[tuple[Trial, list[Augmentation]]] = []
+        self.ect: list[EctCourse] = []
+        self.other: list[OtherCourse] = []
+        self.scores: list[ScaleScore] = []
         if maybe(rng, 0.12):
             self._episode(ended=True, drugs=drugs)
         if not maybe(rng, 0.03):  # a few patients are registered but have no episode entered yet
@@ -179,32 +180,26 @@ class SyntheticHistory:
         day = onset + timedelta(days=rng.randint(7, 30))
         for position in range(trial_count):
             trial, augmentations, weeks = self._trial(episode, position, day, drugs, last=position == trial_count - 1)
-            self.trials.append((episode, trial, augmentations))
+            self.trials.append((trial, augmentations))
             day += timedelta(weeks=weeks + rng.randint(1, 4))
         if maybe(rng, 0.06):
             self.ect.append(
-                (
-                    episode,
-                    EctCourse(
-                        episode=episode,
-                        electrode_placement=rng.choice(vocabulary.ELECTRODE_PLACEMENTS),
-                        sessions=rng.randint(6, 16),
-                        outcome=rng.choice(("non_response", "partial_response", "response", "remission")),
-                        started_on=onset + timedelta(days=rng.randint(60, 400)),
-                    ),
+                EctCourse(
+                    episode=episode,
+                    electrode_placement=rng.choice(vocabulary.ELECTRODE_PLACEMENTS),
+                    sessions=rng.randint(6, 16),
+                    outcome=rng.choice(("non_response", "partial_response", "response", "remission")),
+                    started_on=onset + timedelta(days=rng.randint(60, 400)),
                 )
             )
         if maybe(rng, 0.2):
             self.other.append(
-                (
-                    episode,
-                    OtherCourse(
-                        episode=episode,
-                        kind=rng.choice(vocabulary.OTHER_COURSE_KINDS),
-                        weeks=Decimal(rng.randint(4, 20)),
-                        outcome=rng.choice(("", "non_response", "partial_response", "response")),
-                        started_on=onset + timedelta(days=rng.randint(30, 300)),
-                    ),
+                OtherCourse(
+                    episode=episode,
+                    kind=rng.choice(vocabulary.OTHER_COURSE_KINDS),
+                    weeks=Decimal(rng.randint(4, 20)),
+                    outcome=rng.choice(("", "non_response", "partial_response", "response")),
+                    started_on=onset + timedelta(days=rng.randint(30, 300)),
                 )
             )
         for _ in range(rng.randint(0, 3)):
@@ -212,14 +207,11 @@ class SyntheticHistory:
             low, high = SCALE_RANGES[scale]
             rated_on = min(onset + timedelta(days=rng.randint(0, 600)), self.staged_on)
             self.scores.append(
-                (
-                    episode,
-                    ScaleScore(
-                        episode=episode,
-                        scale=scale,
-                        score=rng.randint(low + (high - low) // 4, high),
-                        rated_on=rated_on,
-                    ),
+                ScaleScore(
+                    episode=episode,
+                    scale=scale,
+                    score=rng.randint(low + (high - low) // 4, high),
+                    rated_on=rated_on,
                 )
             )
 
@@ -315,9 +307,7 @@ class Command(BaseCommand):
                 for episode in history.episodes:
                     episode.patient_id = history.patient.pk
             Episode.objects.bulk_create([episode for history, _ in histories for episode in history.episodes])
-            all_trials = [
-                (trial, augmentations) for history, _ in histories for _, trial, augmentations in history.trials
-            ]
+            all_trials = [(trial, augmentations) for history, _ in histories for trial, augmentations in history.trials]
             for trial, _ in all_trials:
                 trial.episode_id = trial.episode.pk
             Trial.objects.bulk_create([trial for trial, _ in all_trials])
@@ -328,7 +318,7 @@ class Command(BaseCommand):
                     augmentations.append(augmentation)
             Augmentation.objects.bulk_create(augmentations)
             for attribute, model in (("ect", EctCourse), ("other", OtherCourse), ("scores", ScaleScore)):
-                rows = [row for history, _ in histories for _, row in getattr(history, attribute)]
+                rows = [row for history, _ in histories for row in getattr(history, attribute)]
                 for row in rows:
                     row.episode_id = row.episode.pk
                 model.objects.bulk_create(rows)
