@@ -8,6 +8,8 @@ patient is a 404 whatever the method.
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -41,11 +43,23 @@ def _panel_url(patient, profile_id: str = "") -> str:
     return url + "#eligibility-heading"
 
 
-def answer(request, pk):
+def _posted_for_a_visible_patient(view):
+    """The view gets the patient, looked up first (another clinic's is a 404 whatever the
+    method), and answers POST only."""
+
+    @functools.wraps(view)
+    def checked_view(request, pk):
+        patient = get_visible_patient(request.user, pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, patient)
+
+    return checked_view
+
+
+@_posted_for_a_visible_patient
+def answer(request, patient):
     """Confirm an attestation criterion, record that it does not hold, or leave it open."""
-    patient = get_visible_patient(request.user, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = AttestationAnswerForm(request.POST)
     if not form.is_valid():
         problems = [message for messages_ in form.errors.values() for message in messages_]
@@ -63,11 +77,9 @@ def answer(request, pk):
 
 
 @audits_patient_read(AuditEntry.EXPORT_PDF)
-def packet(request, pk):
+@_posted_for_a_visible_patient
+def packet(request, patient):
     """The prior-authorisation packet of one profile, as a PDF shown inline."""
-    patient = get_visible_patient(request.user, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = PacketForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The packet was not printed: the reason for referral is limited to 2,000 characters.")
