@@ -35,12 +35,6 @@ def clinician(clinic):
 
 
 @pytest.fixture
-def clinician_client(client, clinician):
-    client.force_login(clinician)
-    return client
-
-
-@pytest.fixture
 def two_clinicians(clinic, clinician):
     """Two browsers of two clinicians of the clinic (the edit-conflict tests)."""
     from django.test import Client
@@ -51,3 +45,9 @@ def two_clinicians(clinic, clinician):
     first.force_login(clinician)
     second.force_login(make_user(clinic, username="dr_second"))
     return first, second
+
+
+@pytest.fixture
+def clinician_client(client, clinician):
+    client.force_login(clinician)
+    return client

@@ -15,19 +15,15 @@ from patients.access import visible_patients
 from patients.filters import PatientListForm
 from patients.models import Patient
 from tests.factories import make_patients
+from tests.query_plans import plan_preferring_indexes
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL query plans")
 
 
 def _plan_of_page_two_ids(user, params) -> str:
-    ids = PatientListForm(params).apply(visible_patients(user)).values_list("pk", flat=True)[25:50]
-    with connection.cursor() as cursor:  # SET LOCAL: until the test's transaction ends
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("SET LOCAL enable_incremental_sort = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("ANALYZE patients_patient")
-    return ids.explain()
+    return plan_preferring_indexes(
+        PatientListForm(params).apply(visible_patients(user)).values_list("pk", flat=True)[25:50]
+    )
 
 
 @pytest.mark.parametrize(
