@@ -33,13 +33,16 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import psycopg
 
 PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from tests.html_forms import form_data  # noqa: E402 (after the path is set)
+
 PYTHON = PROJECT / ".venv" / "bin" / "python"
 GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -162,53 +165,6 @@ def start_gunicorn(env, port: int) -> subprocess.Popen:
 # --- a simulated clinician ------------------------------------------------------------------
 
 
-class FormFields(HTMLParser):
-    """The values a browser would submit for the first <form method=post> with inputs."""
-
-    def __init__(self):
-        super().__init__()
-        self.values: list[tuple[str, str]] = []
-        self._select: str | None = None
-        self._select_value: str | None = None
-        self._first_option: str | None = None
-        self._textarea: str | None = None
-        self._text = ""
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = (attrs.get("type") or "text").lower()
-            if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self.values.append((name, attrs.get("value", "on")))
-            elif kind not in ("submit", "button", "file", "image", "reset"):
-                self.values.append((name, attrs.get("value") or ""))
-        elif tag == "select" and name:
-            self._select, self._select_value, self._first_option = name, None, None
-        elif tag == "option" and self._select:
-            value = attrs.get("value", "")
-            if self._first_option is None:
-                self._first_option = value
-            if "selected" in attrs:
-                self._select_value = value
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, ""
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._text += data
-
-    def handle_endtag(self, tag):
-        if tag == "select" and self._select:
-            value = self._select_value if self._select_value is not None else self._first_option
-            self.values.append((self._select, value or ""))
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            self.values.append((self._textarea, self._text))
-            self._textarea = None
-
-
 class Clinician:
     def __init__(self, port: int, username: str):
         self.port = port
@@ -252,10 +208,9 @@ class Clinician:
         status, _, page = self.request("GET", path)
         if status != 200:
             raise RuntimeError(f"GET trials page answered {status}")
-        parser = FormFields()
-        parser.feed(page.decode())
-        values = [(k, v) for k, v in parser.values if k != "trials-TOTAL_FORMS"]
-        total = int(dict(parser.values)["trials-TOTAL_FORMS"])
+        fields = form_data(page.decode())  # as the browser would submit the page unchanged
+        values = [(name, value) for name, values in fields.items() for value in values if name != "trials-TOTAL_FORMS"]
+        total = int(fields["trials-TOTAL_FORMS"][0])
         new = f"trials-{total}-"
         values += [
             ("trials-TOTAL_FORMS", str(total + 1)),

@@ -16,7 +16,8 @@ from django.db import connections, router, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from patients.models import Episode, Patient, StagingSnapshot, Trial
+from patients.episode_rows import rows, with_rows
+from patients.models import Episode, Patient, StagingSnapshot
 from patients.needs import STORED_REASONS, needs
 from staging.engine import inputs as engine_inputs
 from staging.engine import stage
@@ -36,12 +37,6 @@ def current_episode(patient: Patient) -> Episode | None:
     )
 
 
-def _rows(instance, relation: str):
-    """Related rows: the `<relation>_list` batch restaging prefetched, else the related manager's."""
-    rows = getattr(instance, f"{relation}_list", None)
-    return rows if rows is not None else getattr(instance, relation).all()
-
-
 def build_staging_input(patient: Patient, episode: Episode, assessed_on: date) -> engine_inputs.StagingInput:
     """rules §1: the current episode only; earlier episodes are never passed to the engine."""
     trials = tuple(
@@ -58,13 +53,13 @@ def build_staging_input(patient: Patient, episode: Episode, assessed_on: date) -
                     dose_mg_per_day=_number(augmentation.dose_mg_per_day),
                     weeks=_number(augmentation.weeks),
                 )
-                for augmentation in _rows(trial, "augmentations")
+                for augmentation in rows(trial, "augmentations")
             ),
             started_on=trial.started_on,
             drug_class=trial.drug_class or None,
             min_adequate_dose_mg=_number(trial.min_adequate_dose_mg),
         )
-        for trial in _rows(episode, "trials")
+        for trial in rows(episode, "trials")
     )
     return engine_inputs.StagingInput(
         assessed_on=assessed_on,
@@ -82,23 +77,23 @@ def build_staging_input(patient: Patient, episode: Episode, assessed_on: date) -
             engine_inputs.EctCourse(
                 electrode_placement=course.electrode_placement, outcome=course.outcome, sessions=course.sessions
             )
-            for course in _rows(episode, "ect_courses")
+            for course in rows(episode, "ect_courses")
         ),
         other_courses=tuple(
             engine_inputs.OtherCourse(kind=course.kind, weeks=_number(course.weeks), outcome=course.outcome or None)
-            for course in _rows(episode, "other_courses")
+            for course in rows(episode, "other_courses")
         ),
         # rules §1.1: the episode's scores up to the day staged (a later one does not exist yet
         # as of that day), and the answers to the configured profiles' attestations only (a
         # removed profile's stored answers are kept, unused)
         scale_scores=tuple(
             engine_inputs.ScaleScore(scale=score.scale, score=score.score, rated_on=score.rated_on)
-            for score in _rows(episode, "scale_scores")
+            for score in rows(episode, "scale_scores")
             if score.rated_on <= assessed_on
         ),
         attestations=tuple(
             (answer.key, answer.holds)
-            for answer in _rows(episode, "attestations")
+            for answer in rows(episode, "attestations")
             if answer.key in configured_profiles().attestation_keys
         ),
     )
@@ -244,19 +239,7 @@ def patients_for_staging(queryset):
 
     The stored snapshot's input JSON is never needed to decide whether the result changed.
     """
-    # Prefetched into plain lists (to_attr): Django's per-instance manager caches would cost
-    # more than staging itself at 100,000 patients.
-    current_episodes = Episode.objects.filter(ended_on__isnull=True).prefetch_related(
-        Prefetch(
-            "trials",
-            queryset=Trial.objects.prefetch_related(Prefetch("augmentations", to_attr="augmentations_list")),
-            to_attr="trials_list",
-        ),
-        Prefetch("ect_courses", to_attr="ect_courses_list"),
-        Prefetch("other_courses", to_attr="other_courses_list"),
-        Prefetch("scale_scores", to_attr="scale_scores_list"),
-        Prefetch("attestations", to_attr="attestations_list"),
-    )
+    current_episodes = with_rows(Episode.objects.filter(ended_on__isnull=True), "attestations")
     return (
         queryset.select_related("current_snapshot")
         .defer("current_snapshot__input")

@@ -16,8 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
-
+from patients.episode_rows import rows, with_rows
 from patients.fhir import codes
 from patients.fhir.codes import coding, extension_url, trd_coding
 from patients.models import Episode, Patient, StagingSnapshot, Trial
@@ -39,27 +38,11 @@ class PatientRecord:
 
 def episodes_for_export(patient_ids) -> dict[int, list[Episode]]:
     """Every episode of these patients with its rows, grouped by patient (5 queries in all)."""
-    # Into plain lists (to_attr): Django's per-instance related managers cost most of a large
-    # export otherwise (bench/fhir_export.py: 3.2 s → 1.0 s of reads for 600 patients).
-    episodes = Episode.objects.filter(patient_id__in=patient_ids).prefetch_related(
-        Prefetch(
-            "trials",
-            queryset=Trial.objects.prefetch_related(Prefetch("augmentations", to_attr="augmentations_list")),
-            to_attr="trials_list",
-        ),
-        Prefetch("ect_courses", to_attr="ect_courses_list"),
-        Prefetch("other_courses", to_attr="other_courses_list"),
-        Prefetch("scale_scores", to_attr="scale_scores_list"),
-    )
+    episodes = with_rows(Episode.objects.filter(patient_id__in=patient_ids))
     grouped: dict[int, list[Episode]] = {}
     for episode in episodes:
         grouped.setdefault(episode.patient_id, []).append(episode)
     return grouped
-
-
-def rows(instance, relation: str) -> list:
-    """The rows episodes_for_export prefetched (`<relation>_list`)."""
-    return getattr(instance, f"{relation}_list")
 
 
 def _number(value: Decimal | float | int) -> float | int:
