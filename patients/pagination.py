@@ -10,7 +10,7 @@ query. So a given page costs the same queries at any size.
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
 
@@ -28,11 +28,11 @@ class IdsFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         if bottom == 0:
-            return self._get_page(list(self.object_list[:top]), number, self)
+            return Page(list(self.object_list[:top]), number, self)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
         # a row deleted between the two queries is left out rather than shown half-loaded
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 class CappedCountPaginator(IdsFirstPaginator):
