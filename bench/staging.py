@@ -9,7 +9,8 @@ Figures (one JSON line each on stdout, each beside a floor measured in the same 
   seconds too, since a shared machine's load inflates wall-clock time);
 - stage_command_seconds and stage_command_peak_rss_mb: `manage.py stage FILE > /dev/null` in a
   subprocess on a compact input of M records (default 225,225, about 50 MB: issue 10 item 9;
-  target under 500 MB), beside the same command on an empty list (the floor: Python, Django
+  target under 500 MB), and with --compact (one result a line, the C JSON encoder), beside the
+  same command on an empty list (the floor: Python, Django
   and the engine loaded, nothing staged). Peak memory is the child's maximum resident set size
   (resource.getrusage(RUSAGE_CHILDREN).ru_maxrss).
 Not a test: bench/ is outside pytest's testpaths.
@@ -170,7 +171,7 @@ def engine_figures(count: int, seed: int, repeat: int) -> list[dict]:
     ]
 
 
-def run_stage_command(path: str) -> tuple[float, float, float]:
+def run_stage_command(path: str, *options: str) -> tuple[float, float, float]:
     """(wall-clock seconds, CPU seconds, peak RSS in MB of all children so far) of
     `manage.py stage path`.
 
@@ -183,7 +184,7 @@ def run_stage_command(path: str) -> tuple[float, float, float]:
     started = time.perf_counter()
     with open(os.devnull, "wb") as devnull:
         subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), "stage", path],
+            [sys.executable, str(ROOT / "manage.py"), "stage", path, *options],
             stdout=devnull,
             stderr=subprocess.DEVNULL,
             check=True,
@@ -216,12 +217,14 @@ def main() -> None:
             # The floor first: ru_maxrss of the children is the largest any of them reached so far.
             floor_seconds, floor_cpu, floor_rss = run_stage_command(str(empty))
             command_seconds, command_cpu, command_rss = run_stage_command(str(big))
+            compact_seconds, _, _ = run_stage_command(str(big), "--compact")
             megabytes = round(big.stat().st_size / 1e6, 1)
         records = arguments.stream_records
         figures += [
             {"figure": "stage_command_input_megabytes", "value": megabytes, "records": records},
             {"figure": "stage_command_empty_seconds", "value": round(floor_seconds, 2), "role": "floor"},
             {"figure": "stage_command_seconds", "value": round(command_seconds, 2), "records": records},
+            {"figure": "stage_command_compact_seconds", "value": round(compact_seconds, 2), "records": records},
             {"figure": "stage_command_empty_cpu_seconds", "value": round(floor_cpu, 2), "role": "floor"},
             {"figure": "stage_command_cpu_seconds", "value": round(command_cpu, 2), "records": records},
             {"figure": "stage_command_empty_peak_rss_mb", "value": round(floor_rss), "role": "floor"},

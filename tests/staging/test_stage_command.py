@@ -159,3 +159,22 @@ def test_results_written_one_at_a_time_read_as_one_json_dumps(monkeypatch, docum
     results, is_list = stage_document(document)
     assert failure is None
     assert out == json.dumps(results if is_list else results[0], indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("document", [[VALID, dict(VALID, trials=[]), VALID], VALID, []])
+def test_compact_writes_each_result_on_one_line(document, tmp_path):
+    from staging.engine.batch import stage_document
+
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(document))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("stage", str(path), "--compact", stdout=out, stderr=err)
+    results, is_list = stage_document(document)
+
+    assert json.loads(out.getvalue()) == (results if is_list else results[0])
+    lines = out.getvalue().splitlines()
+    if is_list and results:
+        assert lines[0] == "[" and lines[-1] == "]"
+        assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == results
+    elif not is_list:
+        assert len(lines) == 1
