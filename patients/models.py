@@ -12,7 +12,6 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.fields.json import KT
 from django.urls import reverse
 
 from staging.engine import vocabulary
@@ -506,13 +505,6 @@ class StagingSnapshot(models.Model):
     ruleset = models.CharField(max_length=60)
     input = models.JSONField(help_text="The rules §10 record the engine was given.")
     result = models.JSONField(help_text="The rules §10 result.")
-    # The result's label (rules §5) as a column the database keeps in step with `result`: the
-    # dashboard counts new TRD classifications per month without reading every result's JSON.
-    label = models.GeneratedField(
-        expression=KT("result__classification__label"),
-        output_field=models.CharField(max_length=20),
-        db_persist=True,
-    )
     # A new TRD classification (rules §5 label `trd`): this result is TRD and the episode's
     # snapshot before it was not, or there was none. Decided when the snapshot is written
     # (patients.services), like everything else here, so the dashboard's "new TRD per month"

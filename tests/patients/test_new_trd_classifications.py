@@ -37,7 +37,12 @@ def test_only_a_change_into_trd_is_a_new_classification():
     restage(patient)
 
     snapshots = _snapshots(patient)
-    assert [snapshot.label for snapshot in snapshots] == ["trd", "trd", "single_failure", "trd"]
+    assert [snapshot.result["classification"]["label"] for snapshot in snapshots] == [
+        "trd",
+        "trd",
+        "single_failure",
+        "trd",
+    ]
     assert [snapshot.became_trd for snapshot in snapshots] == [True, False, False, True]
 
 
