@@ -10,7 +10,7 @@ without any edit, so the worklist decides it from `last_assessed_at` when it is 
 
 from __future__ import annotations
 
-from staging.engine.inputs import SCREENING_ITEMS, StagingInput
+from staging.engine.inputs import StagingInput
 
 SCREENING, TRIALS, REFERRAL, ELIGIBILITY = "screening", "trials", "referral", "eligibility"
 # The reasons stored on Patient, each as the boolean column `needs_<reason>`.
@@ -18,6 +18,8 @@ STORED_REASONS = (SCREENING, TRIALS, REFERRAL, ELIGIBILITY)
 # Courses of the treatments regulatory TRD opens (rules §5): one of them, or any ECT course,
 # already recorded in the episode means the referral has been made.
 REFERRAL_KINDS = ("esketamine", "rtms", "vns")
+# The engine's flags (rules §8, §3.1, §3.2) that say a trial's outcome or adherence is missing
+UNDOCUMENTED_TRIAL_FLAGS = ("outcome_not_documented", "adherence_not_documented")
 
 
 def needs(record: StagingInput | None, result: dict | None) -> frozenset[str]:
@@ -26,24 +28,20 @@ def needs(record: StagingInput | None, result: dict | None) -> frozenset[str]:
     if record is None or result is None:
         return frozenset()
     applies = {
-        SCREENING: _screening_needed(record, result),
-        TRIALS: any(_undocumented(trial) for trial in record.trials),
+        SCREENING: _screening_needed(result),
+        TRIALS: any(flag["code"] in UNDOCUMENTED_TRIAL_FLAGS for flag in result["flags"]),
         REFERRAL: _referral_candidate(record, result),
         ELIGIBILITY: _eligibility_incomplete(result),
     }
     return frozenset(reason for reason, applied in applies.items() if applied)
 
 
-def _screening_needed(record: StagingInput, result: dict) -> bool:
-    # rules §8 (an absent item is not screened), asked from Thase–Rush stage II on (rules §4.1)
+def _screening_needed(result: dict) -> bool:
+    # rules §8: the engine flags every item not screened ("not_screened:<item>"), an absent one
+    # included; asked from Thase–Rush stage II on (rules §4.1)
     if (result["thase_rush"]["stage"] or 0) < 2:
         return False
-    return any(record.episode.screening_status(item) == "not_screened" for item in SCREENING_ITEMS)
-
-
-def _undocumented(trial) -> bool:
-    # rules §3.1: outcome not documented (no outcome and no improvement); rules §3.2: adherence
-    return trial.adherence_pct is None or (trial.outcome is None and trial.improvement_pct is None)
+    return any(flag["code"].startswith("not_screened:") for flag in result["flags"])
 
 
 def _referral_candidate(record: StagingInput, result: dict) -> bool:
