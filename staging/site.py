@@ -8,43 +8,38 @@ chooses them (rules §2: a site may edit the catalogue, and the ruleset id then 
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 
 from staging.engine.catalogue import SHIPPED_CATALOGUE_PATH, Catalogue, default_catalogue, load_catalogue
 from staging.engine.eligibility import Profiles, default_profiles, load_profiles
 from staging.engine.eligibility.profiles import SHIPPED_PROFILES_DIR
 
-_loaded: dict[str, Catalogue] = {}
-_loaded_profiles: dict[str, Profiles] = {}
-
-
-def _named_or_shipped(setting: str, shipped) -> str:
-    return str(getattr(settings, setting, None) or shipped)
-
-
-def _load_once(name: str, shipped, default, load, loaded: dict):
-    """The shipped file or folder is the engine's own `default()` (loaded once there); another
-    is loaded once per name and kept in `loaded`."""
-    if name == str(shipped):
-        return default()
-    if name not in loaded:
-        loaded[name] = load(name)
-    return loaded[name]
-
 
 def catalogue_path() -> str:
-    return _named_or_shipped("TRD_CATALOGUE_PATH", SHIPPED_CATALOGUE_PATH)
+    return str(getattr(settings, "TRD_CATALOGUE_PATH", None) or SHIPPED_CATALOGUE_PATH)
 
 
 def configured_catalogue() -> Catalogue:
     """The site's catalogue, loaded once per path. Raises CatalogueError when malformed."""
-    return _load_once(catalogue_path(), SHIPPED_CATALOGUE_PATH, default_catalogue, load_catalogue, _loaded)
+    return _catalogue_at(catalogue_path())
+
+
+@functools.cache  # read once per process: the web app stages with it on every request
+def _catalogue_at(path: str) -> Catalogue:
+    return default_catalogue() if path == str(SHIPPED_CATALOGUE_PATH) else load_catalogue(path)
 
 
 def profiles_dir() -> str:
-    return _named_or_shipped("TRD_PROFILES_DIR", SHIPPED_PROFILES_DIR)
+    return str(getattr(settings, "TRD_PROFILES_DIR", None) or SHIPPED_PROFILES_DIR)
 
 
 def configured_profiles() -> Profiles:
     """The site's eligibility profiles, loaded once per folder. Raises ProfileError when malformed."""
-    return _load_once(profiles_dir(), SHIPPED_PROFILES_DIR, default_profiles, load_profiles, _loaded_profiles)
+    return _profiles_in(profiles_dir())
+
+
+@functools.cache  # read once per process, like the catalogue
+def _profiles_in(folder: str) -> Profiles:
+    return default_profiles() if folder == str(SHIPPED_PROFILES_DIR) else load_profiles(folder)

@@ -425,7 +425,7 @@ def test_changelist_query_count_does_not_grow_with_patients(
 def test_a_deep_changelist_page_shows_its_rows_and_the_exact_count(admin_client, clinic):
     from django.contrib import admin as django_admin
 
-    per_page = django_admin.site._registry[Patient].list_per_page
+    per_page = django_admin.site.get_model_admin(Patient).list_per_page
     total = 3 * per_page - 5
     make_patients(clinic, total, name_prefix="Reviewed", label="trd")
 
