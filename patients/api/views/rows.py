@@ -213,19 +213,44 @@ def detail_schema(serializer, noun: str) -> dict:
     }
 
 
-def row_views(resource: RowsResource, noun: str) -> tuple[type[RowListView], type[RowDetailView]]:
-    """The list view and the detail view of one kind of row, each with its schema."""
-    kind = resource.model.__name__
-    list_view = type(f"{kind}ListView", (RowListView,), {"resource": resource})
-    detail_view = type(f"{kind}DetailView", (RowDetailView,), {"resource": resource})
-    serializer = resource.serializer_class
-    return (
-        extend_schema_view(**list_schema(serializer, noun, resource.noun_plural))(list_view),
-        extend_schema_view(**detail_schema(serializer, noun))(detail_view),
-    )
+# Each kind of row: its list and detail views, with their OpenAPI descriptions.
 
 
-TrialListView, TrialDetailView = row_views(Trials(), "trial")
-EctCourseListView, EctCourseDetailView = row_views(EctCourses(), "ECT course")
-OtherCourseListView, OtherCourseDetailView = row_views(OtherCourses(), "course of another treatment")
-ScaleScoreListView, ScaleScoreDetailView = row_views(ScaleScores(), "scale score")
+@extend_schema_view(**list_schema(serializers.TrialSerializer, "trial", "trials"))
+class TrialListView(RowListView):
+    resource = Trials()
+
+
+@extend_schema_view(**detail_schema(serializers.TrialSerializer, "trial"))
+class TrialDetailView(RowDetailView):
+    resource = Trials()
+
+
+@extend_schema_view(**list_schema(serializers.EctCourseSerializer, "ECT course", "ECT courses"))
+class EctCourseListView(RowListView):
+    resource = EctCourses()
+
+
+@extend_schema_view(**detail_schema(serializers.EctCourseSerializer, "ECT course"))
+class EctCourseDetailView(RowDetailView):
+    resource = EctCourses()
+
+
+@extend_schema_view(**list_schema(serializers.OtherCourseSerializer, "course of another treatment", "other courses"))
+class OtherCourseListView(RowListView):
+    resource = OtherCourses()
+
+
+@extend_schema_view(**detail_schema(serializers.OtherCourseSerializer, "course of another treatment"))
+class OtherCourseDetailView(RowDetailView):
+    resource = OtherCourses()
+
+
+@extend_schema_view(**list_schema(serializers.ScaleScoreSerializer, "scale score", "scale scores"))
+class ScaleScoreListView(RowListView):
+    resource = ScaleScores()
+
+
+@extend_schema_view(**detail_schema(serializers.ScaleScoreSerializer, "scale score"))
+class ScaleScoreDetailView(RowDetailView):
+    resource = ScaleScores()
