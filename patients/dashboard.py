@@ -2,9 +2,8 @@
 
 Two queries whatever the clinic's size: one grouped count over the patients' stored staging
 columns (every chart of the current state) and one grouped count of new TRD classifications per
-month (StagingSnapshot.became_trd). Every bar carries the link to the
-patient list filtered to exactly the patients it counts (the list's own GET parameters,
-patients.filters).
+month (StagingSnapshot.became_trd). Every bar carries the link to the patient list filtered to
+exactly the patients it counts (the list's own GET parameters, patients.filters).
 """
 
 from __future__ import annotations
